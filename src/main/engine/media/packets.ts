@@ -1,0 +1,50 @@
+// Coded media as it moves from an encoder to the mux stage and outputs. Times are
+// milliseconds on the programme timeline (FLV and RTMP count in ms, spec §E.4.1).
+
+export type VideoCodec = 'h264' | 'hevc';
+export type AudioCodec = 'aac';
+
+export interface VideoConfig {
+  readonly codec: VideoCodec;
+  readonly width: number;
+  readonly height: number;
+  readonly fps: number;
+  readonly bitrateKbps: number;
+  /** AVCDecoderConfigurationRecord (h264) or HEVCDecoderConfigurationRecord (hevc). */
+  readonly decoderConfig: Buffer;
+}
+
+export interface AudioConfig {
+  readonly codec: AudioCodec;
+  readonly sampleRate: number;
+  readonly channels: number;
+  readonly bitrateKbps: number;
+  /** AudioSpecificConfig (ISO 14496-3 §1.6.2.1). */
+  readonly audioSpecificConfig: Buffer;
+}
+
+export interface EncodedVideoFrame {
+  readonly type: 'video';
+  readonly dtsMs: number;
+  readonly ptsMs: number;
+  readonly keyframe: boolean;
+  /** Length-prefixed NAL units (AVCC/HVCC layout), as FLV carries them. */
+  readonly data: Buffer;
+  /** The programme frame number this access unit encodes. */
+  readonly frame: number;
+}
+
+export interface EncodedAudioFrame {
+  readonly type: 'audio';
+  readonly dtsMs: number;
+  /** One raw AAC frame (no ADTS header). */
+  readonly data: Buffer;
+}
+
+export type EncodedFrame = EncodedVideoFrame | EncodedAudioFrame;
+
+/** What an encoder stage hands to outputs: the stream's configuration, then frames. */
+export interface EncodedStreamSink {
+  onConfig(video: VideoConfig, audio: AudioConfig): void;
+  onFrame(frame: EncodedFrame): void;
+}

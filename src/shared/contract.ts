@@ -1,0 +1,183 @@
+// The one contract between every client (renderer, headless host, scripts) and the
+// Studio in main. Channel names are `domain:verb` (STYLE.md rule 3). Main parses
+// every request's params with the schema here before acting on it.
+import { z } from 'zod';
+import type {
+  CanvasSettings,
+  DeviceList,
+  LogEntry,
+  StudioSnapshot,
+  SwitcherState,
+} from './model';
+
+const id = z.string().min(1).max(64);
+const name = z.string().trim().min(1).max(80);
+const hexColor = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'colour must be #rrggbb');
+
+export const sourceSpecSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('testPattern'), name, color: hexColor, toneHz: z.number().min(0).max(20_000).default(440) }),
+  z.object({ kind: z.literal('mediaFile'), name, path: z.string().min(1).max(4096) }),
+  z.object({ kind: z.literal('networkFeed'), name, url: z.string().min(1).max(2048) }),
+  z.object({
+    kind: z.literal('captureDevice'),
+    name,
+    backend: z.enum(['v4l2', 'dshow', 'avfoundation', 'decklink']),
+    device: z.string().min(1).max(512),
+    audioDevice: z.string().min(1).max(512).optional(),
+  }),
+]);
+
+export const canvasSchema = z
+  .object({
+    width: z.number().int().min(160).max(3840),
+    height: z.number().int().min(160).max(3840),
+    fps: z.union([z.literal(25), z.literal(30), z.literal(50), z.literal(60)]),
+  })
+  .refine((c) => c.width % 2 === 0 && c.height % 2 === 0, 'width and height must be even (4:2:0)')
+  .refine((c) => c.width * c.height <= 3840 * 2160, 'at most 3840x2160 (or 2160x3840 portrait)');
+
+export const encoderSettingsSchema = z.object({
+  videoBitrateKbps: z.number().int().min(300).max(60_000),
+  audioBitrateKbps: z.number().int().min(32).max(320),
+  keyframeIntervalSec: z.number().min(0.5).max(10),
+  x264Preset: z.enum(['auto', 'ultrafast', 'superfast', 'veryfast', 'faster', 'fast', 'medium']),
+});
+
+export const transitionSchema = z.object({
+  kind: z.enum(['mix', 'dip']),
+  durationMs: z.number().int().min(0).max(10_000),
+  dipColor: hexColor.default('#000000'),
+});
+
+const empty = z.object({}).strict();
+
+/** Params schemas, one per request. */
+export const requestSchemas = {
+  'studio:getState': empty,
+  'studio:getLog': empty,
+  'source:add': z.object({ spec: sourceSpecSchema }),
+  'source:remove': z.object({ id }),
+  'source:restart': z.object({ id }),
+  'devices:list': empty,
+  'scene:add': z.object({ name, layout: z.enum(['pip', 'sideBySide']), sources: z.tuple([id, id]) }),
+  'scene:remove': z.object({ id }),
+  'switcher:preview': z.object({ input: id }),
+  'switcher:cut': z.object({ input: id.optional() }),
+  'switcher:auto': z.object({}).strict(),
+  'switcher:setTransition': transitionSchema,
+  'audio:setMode': z.object({ mode: z.enum(['follow', 'fixed']), sourceId: id.optional() }),
+  'canvas:set': canvasSchema,
+  'encoder:set': encoderSettingsSchema.partial(),
+  'output:add': z.object({
+    name,
+    kind: z.enum(['rtmp', 'record']),
+    /** rtmp: ingest URL (rtmp:// or rtmps://) without the key; record: a folder. */
+    target: z.string().min(1).max(2048),
+    /** Secret; never echoed back, never logged. */
+    streamKey: z.string().max(512).optional(),
+  }),
+  'output:remove': z.object({ id }),
+  'output:start': z.object({ id }),
+  'output:stop': z.object({ id }),
+  /** Go Live: every output at once. */
+  'output:startAll': empty,
+  'output:stopAll': empty,
+} as const;
+
+export type RequestName = keyof typeof requestSchemas;
+export type RequestParams<K extends RequestName> = z.input<(typeof requestSchemas)[K]>;
+export type ParsedParams<K extends RequestName> = z.output<(typeof requestSchemas)[K]>;
+
+/** What each request answers to its caller. State changes also reach everyone as events. */
+export interface RequestResults {
+  'studio:getState': StudioSnapshot;
+  'studio:getLog': { entries: readonly LogEntry[] };
+  'source:add': { id: string };
+  'source:remove': { ok: true };
+  'source:restart': { ok: true };
+  'devices:list': DeviceList;
+  'scene:add': { id: string };
+  'scene:remove': { ok: true };
+  'switcher:preview': { ok: true };
+  /** frame: the programme frame number on which the cut is on air. */
+  'switcher:cut': { frame: number };
+  'switcher:auto': { startFrame: number; endFrame: number };
+  'switcher:setTransition': { ok: true };
+  'audio:setMode': { ok: true };
+  'canvas:set': CanvasSettings;
+  'encoder:set': { ok: true };
+  'output:add': { id: string };
+  'output:remove': { ok: true };
+  'output:start': { ok: true };
+  'output:stop': { ok: true };
+  'output:startAll': { ok: true };
+  'output:stopAll': { ok: true };
+}
+
+/** Events broadcast to every client. */
+export interface EventPayloads {
+  /** The whole snapshot, after any change (coalesced to at most ~20 per second). */
+  'studio:state': StudioSnapshot;
+  /** Tally changes on the exact frame they take effect. */
+  'switcher:tally': { frame: number; switcher: SwitcherState };
+  /** A line for the operator's log: errors name the source or destination. */
+  'studio:log': LogEntry;
+}
+
+export type EventName = keyof EventPayloads;
+export const eventNames: readonly EventName[] = ['studio:state', 'switcher:tally', 'studio:log'];
+export const requestNames = Object.keys(requestSchemas) as RequestName[];
+
+/** Errors cross the boundary as data, never as stack traces (STYLE.md rule 4). */
+export interface StudioErrorData {
+  readonly code: StudioErrorCode;
+  readonly message: string;
+}
+
+export type StudioErrorCode =
+  | 'badRequest'
+  | 'unknownRequest'
+  | 'notFound'
+  | 'conflict'
+  | 'unavailable'
+  | 'unauthorized'
+  | 'internal';
+
+export class StudioError extends Error {
+  constructor(
+    readonly code: StudioErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'StudioError';
+  }
+
+  toData(): StudioErrorData {
+    return { code: this.code, message: this.message };
+  }
+}
+
+/** Wire format over WebSocket (and the shape the preload mirrors over IPC). */
+export type ClientMessage = { id: number; request: string; params?: unknown };
+export type ServerMessage =
+  | { id: number; ok: true; result: unknown }
+  | { id: number; ok: false; error: StudioErrorData }
+  | { event: EventName; data: unknown };
+
+/** `window.studio.switcher.cut({})`: the client API shape, derived from the contract. */
+type Domain<K> = K extends `${infer D}:${string}` ? D : never;
+type Verb<K, D extends string> = K extends `${D}:${infer V}` ? V : never;
+export type StudioApi = {
+  [D in Domain<RequestName>]: {
+    [V in Verb<RequestName, D>]: (
+      params?: RequestParams<`${D}:${V}` & RequestName>,
+    ) => Promise<RequestResults[`${D}:${V}` & RequestName]>;
+  };
+} & {
+  on<E extends EventName>(event: E, cb: (data: EventPayloads[E]) => void): () => void;
+};
+
+export function splitRequestName(request: RequestName): [string, string] {
+  const [domain, verb] = request.split(':');
+  return [domain, verb];
+}
