@@ -168,6 +168,11 @@ export interface StudioSnapshot {
   /** True while any output is live or connecting. */
   readonly onAir: boolean;
   readonly log: readonly LogEntry[];
+  /**
+   * Where live preview JPEG streams are served (multipart MJPEG, ~10 fps):
+   * replace `{id}` with a source id, a scene id or `program`.
+   */
+  readonly previewUrlTemplate: string | null;
 }
 
 export interface CaptureDeviceInfo {

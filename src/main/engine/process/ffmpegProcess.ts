@@ -136,8 +136,12 @@ export class FfmpegProcess {
     this.stopRequested = true;
     this.setState('stopping');
     try {
-      if (this.options.stdinIsMedia) child.stdin?.end();
-      else child.stdin?.write('q');
+      if (this.options.stdinIsMedia) {
+        // Every media input must reach end of file (stdin and extra input pipes such
+        // as the encoder's PCM on fd 3) or ffmpeg keeps waiting for the others.
+        for (const stream of child.stdio.slice(3)) (stream as { end?: () => void } | null)?.end?.();
+        child.stdin?.end();
+      } else child.stdin?.write('q');
     } catch {
       // stdin already closed: go on to signals.
     }

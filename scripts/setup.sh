@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Installs what Cuecast needs on a Debian/Ubuntu machine: the system packages (ffmpeg
+# for capture and encoding; nginx + RTMP module and srt-tools as real ingest peers for
+# tests; Chromium for the UI tests; DejaVu fonts for slates and test patterns) and the
+# npm packages. Idempotent: it does only what is missing.
+#   CUECAST_SKIP_ELECTRON=1  never try to fetch the Electron binary (CI does this).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(ffmpeg nginx libnginx-mod-rtmp srt-tools chromium fonts-dejavu-core)
+missing=()
+if command -v dpkg-query >/dev/null 2>&1; then
+  for p in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+fi
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "cuecast setup: installing system packages: ${missing[*]}"
+  sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# npm packages: reinstall only when package-lock.json changed since the last install.
+stamp=node_modules/.cuecast-lock-stamp
+if [ ! -f "$stamp" ] || ! cmp -s package-lock.json "$stamp"; then
+  echo "cuecast setup: installing npm packages"
+  # The Electron binary is fetched separately below, so that a machine that cannot
+  # download it still gets every other package.
+  ELECTRON_SKIP_BINARY_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error
+  cp package-lock.json "$stamp"
+fi
+
+if [ "${CUECAST_SKIP_ELECTRON:-}" != "1" ] && [ "${CI:-}" != "true" ] && ! node scripts/hasElectron.cjs 2>/dev/null; then
+  echo "cuecast setup: fetching the Electron binary (optional)"
+  if ! timeout 180 node node_modules/electron/install.js >/dev/null 2>&1; then
+    echo "cuecast setup: the Electron binary could not be downloaded here; the studio will run as the headless host in your browser."
+  fi
+fi

@@ -1,0 +1,77 @@
+// Arguments for the programme encoder: raw yuv420p frames on stdin, s16le PCM on
+// fd 3; FLV (H.264 + AAC) on stdout for our mux stage, small MJPEG previews of the
+// programme on fd 4 for the control room.
+import type { CanvasSettings, EncoderSettings } from '../../../shared/model';
+
+export const AUDIO_RATE = 48_000;
+export const AUDIO_CHANNELS = 2;
+
+/** H.264 Table A-1 limits: max frame size (macroblocks), max MB/s, max High-profile kbps. */
+const H264_LEVELS: readonly { level: string; maxFs: number; maxMbps: number; maxKbps: number }[] = [
+  { level: '3.1', maxFs: 3600, maxMbps: 108_000, maxKbps: 17_500 },
+  { level: '3.2', maxFs: 5120, maxMbps: 216_000, maxKbps: 25_000 },
+  { level: '4.0', maxFs: 8192, maxMbps: 245_760, maxKbps: 25_000 },
+  { level: '4.1', maxFs: 8192, maxMbps: 245_760, maxKbps: 62_500 },
+  { level: '4.2', maxFs: 8704, maxMbps: 522_240, maxKbps: 62_500 },
+  { level: '5.0', maxFs: 22_080, maxMbps: 589_824, maxKbps: 168_750 },
+  { level: '5.1', maxFs: 36_864, maxMbps: 983_040, maxKbps: 300_000 },
+  { level: '5.2', maxFs: 36_864, maxMbps: 2_073_600, maxKbps: 300_000 },
+];
+
+/** The lowest H.264 level that fits the canvas and bitrate (2160p30 → 5.1, 2160p60 → 5.2). */
+export function h264LevelFor(canvas: CanvasSettings, bitrateKbps: number): string {
+  const mbs = Math.ceil(canvas.width / 16) * Math.ceil(canvas.height / 16);
+  // Level limits also cap each dimension at sqrt(8 * MaxFS) macroblocks (A.3.1 h/i).
+  const maxDim = Math.max(Math.ceil(canvas.width / 16), Math.ceil(canvas.height / 16));
+  const found = H264_LEVELS.find(
+    (l) => mbs <= l.maxFs && mbs * canvas.fps <= l.maxMbps && bitrateKbps <= l.maxKbps && maxDim * maxDim <= 8 * l.maxFs,
+  );
+  return found?.level ?? '5.2';
+}
+
+/**
+ * "auto": what this class of machine holds in real time with libx264 on two cores
+ * (DESIGN.md §4: 720p veryfast ~147 fps, 1080p ultrafast ~65 fps, 4K never).
+ */
+export function resolveX264Preset(settings: EncoderSettings, canvas: CanvasSettings): string {
+  if (settings.x264Preset !== 'auto') return settings.x264Preset;
+  const pixelsPerSecond = canvas.width * canvas.height * canvas.fps;
+  if (pixelsPerSecond <= 1280 * 720 * 30) return 'veryfast';
+  if (pixelsPerSecond <= 1280 * 720 * 60) return 'superfast';
+  return 'ultrafast';
+}
+
+export function samplesPerFrame(fps: number): number {
+  return AUDIO_RATE / fps;
+}
+
+export function previewSize(canvas: CanvasSettings): { width: number; height: number } {
+  const portrait = canvas.height > canvas.width;
+  const width = portrait ? 180 : 320;
+  return { width, height: Math.round((width * canvas.height) / canvas.width / 2) * 2 };
+}
+
+export function x264EncoderArgs(canvas: CanvasSettings, settings: EncoderSettings): string[] {
+  const kbps = settings.videoBitrateKbps;
+  const gop = Math.max(1, Math.round(settings.keyframeIntervalSec * canvas.fps));
+  const preview = previewSize(canvas);
+  return [
+    '-f', 'rawvideo', '-pix_fmt', 'yuv420p', '-s', `${canvas.width}x${canvas.height}`, '-r', String(canvas.fps),
+    '-thread_queue_size', '64', '-i', 'pipe:0',
+    '-f', 's16le', '-ar', String(AUDIO_RATE), '-ac', String(AUDIO_CHANNELS), '-thread_queue_size', '64', '-i', 'pipe:3',
+    // Programme: H.264 CBR, a keyframe every N seconds exactly (no scene-cut keyframes),
+    // zerolatency (no lookahead, no B-frames), the lowest level that fits.
+    '-map', '0:v', '-map', '1:a',
+    '-c:v', 'libx264', '-preset', resolveX264Preset(settings, canvas), '-tune', 'zerolatency',
+    '-profile:v', 'high', '-level:v', h264LevelFor(canvas, kbps), '-pix_fmt', 'yuv420p',
+    '-b:v', `${kbps}k`, '-minrate', `${kbps}k`, '-maxrate', `${kbps}k`, '-bufsize', `${kbps}k`,
+    '-x264-params', 'nal-hrd=cbr:force-cfr=1',
+    '-g', String(gop), '-keyint_min', String(gop), '-sc_threshold', '0',
+    '-color_primaries', 'bt709', '-color_trc', 'bt709', '-colorspace', 'bt709',
+    '-c:a', 'aac', '-b:a', `${settings.audioBitrateKbps}k`, '-ar', String(AUDIO_RATE), '-ac', String(AUDIO_CHANNELS),
+    '-flush_packets', '1', '-f', 'flv', '-flvflags', 'no_duration_filesize', 'pipe:1',
+    // Programme monitor for the control room: 10 fps thumbnails, never full frames.
+    '-map', '0:v', '-vf', `fps=10,scale=${preview.width}:${preview.height}`, '-c:v', 'mjpeg', '-q:v', '7',
+    '-f', 'image2pipe', 'pipe:4',
+  ];
+}

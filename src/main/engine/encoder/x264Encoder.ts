@@ -1,0 +1,180 @@
+// The programme encoder stage: one supervised ffmpeg that takes the switcher's raw
+// frames and PCM and gives back coded access units (parsed from its FLV stdout) to
+// every attached output, plus programme thumbnails. Replaceable behind
+// ProgramEncoder so the hardware-encoder work can slot in other families.
+import type { CanvasSettings, EncoderSettings } from '../../../shared/model';
+import type { Logger } from '../logger';
+import type { AudioConfig, EncodedFrame, EncodedStreamSink, VideoConfig } from '../media/packets';
+import { FlvReader } from '../mux/flvTags';
+import { FlvToPackets } from '../mux/flvToPackets';
+import { FfmpegProcess, type ProcessExit } from '../process/ffmpegProcess';
+import { JpegStreamSplitter } from './jpegStream';
+import { x264EncoderArgs } from './x264Args';
+
+export interface EncoderStats {
+  readonly state: 'idle' | 'running' | 'failed' | 'stopped';
+  readonly fps: number | null;
+  readonly speed: number | null;
+  /** Programme frames not given to the encoder because it was behind. */
+  readonly droppedFrames: number;
+  readonly lastError: string | null;
+}
+
+export interface ProgramEncoder {
+  start(): void;
+  /** One programme frame and its audio. Returns false when the frame was dropped. */
+  write(frame: number, video: Buffer, audio: Buffer): boolean;
+  addSink(sink: EncodedStreamSink): () => void;
+  latestPreview(): Buffer | null;
+  onPreview(cb: (jpeg: Buffer) => void): () => void;
+  onFailure(cb: (reason: string) => void): () => void;
+  stats(): EncoderStats;
+  readonly pid: number | undefined;
+  dispose(): Promise<void>;
+}
+
+export interface X264EncoderOptions {
+  readonly canvas: CanvasSettings;
+  readonly settings: EncoderSettings;
+  readonly ffmpegPath: string;
+  readonly logger: Logger;
+}
+
+export class X264Encoder implements ProgramEncoder {
+  private readonly process: FfmpegProcess;
+  private readonly sinks = new Set<EncodedStreamSink>();
+  private readonly previewListeners = new Set<(jpeg: Buffer) => void>();
+  private readonly failureListeners = new Set<(reason: string) => void>();
+  private config: { video: VideoConfig; audio: AudioConfig } | null = null;
+  private preview: Buffer | null = null;
+  private state: EncoderStats['state'] = 'idle';
+  private fps: number | null = null;
+  private speed: number | null = null;
+  private dropped = 0;
+  private lastError: string | null = null;
+  /** Encoder-relative frame index → programme frame number (drops make them differ). */
+  private readonly frameMap: number[] = [];
+  private written = 0;
+  private readonly maxBacklogBytes: number;
+
+  constructor(private readonly options: X264EncoderOptions) {
+    this.process = new FfmpegProcess({
+      role: 'encoder',
+      ffmpegPath: options.ffmpegPath,
+      args: x264EncoderArgs(options.canvas, options.settings),
+      logger: options.logger,
+      extraPipes: 2,
+      stdinIsMedia: true,
+    });
+    const frameBytes = (options.canvas.width * options.canvas.height * 3) / 2;
+    // About half a second of raw frames may queue in front of the encoder; past
+    // that it is not keeping up and we drop instead of growing latency.
+    this.maxBacklogBytes = Math.max(2, Math.round(options.canvas.fps / 2)) * frameBytes;
+  }
+
+  get pid(): number | undefined {
+    return this.process.pid;
+  }
+
+  start(): void {
+    this.process.start();
+    this.state = 'running';
+    const reader = new FlvReader();
+    const packets = new FlvToPackets({
+      sink: { onConfig: (v, a) => this.onConfig(v, a), onFrame: (f) => this.onFrame(f) },
+      width: this.options.canvas.width,
+      height: this.options.canvas.height,
+      fps: this.options.canvas.fps,
+      videoBitrateKbps: this.options.settings.videoBitrateKbps,
+      audioBitrateKbps: this.options.settings.audioBitrateKbps,
+      logger: this.options.logger,
+    });
+    this.process.stdout.on('data', (chunk: Buffer) => {
+      try {
+        packets.onTags(reader.push(chunk));
+      } catch (err) {
+        this.fail(`encoder output unreadable: ${(err as Error).message}`);
+      }
+    });
+    const jpegs = new JpegStreamSplitter((jpeg) => {
+      this.preview = jpeg;
+      for (const cb of this.previewListeners) cb(jpeg);
+    });
+    this.process.pipe(4).on('data', (chunk: Buffer) => jpegs.push(chunk));
+    this.process.onProgress((p) => {
+      this.fps = p.fps;
+      this.speed = p.speed;
+    });
+    this.process.onExit((exit) => this.onExit(exit));
+  }
+
+  write(frame: number, video: Buffer, audio: Buffer): boolean {
+    if (this.state !== 'running') return false;
+    const stdin = this.process.stdin;
+    if (stdin.writableLength > this.maxBacklogBytes) {
+      this.dropped++;
+      return false;
+    }
+    this.frameMap[this.written % 1024] = frame;
+    this.written++;
+    stdin.write(video);
+    this.process.pipe(3).write(audio);
+    return true;
+  }
+
+  addSink(sink: EncodedStreamSink): () => void {
+    this.sinks.add(sink);
+    if (this.config) sink.onConfig(this.config.video, this.config.audio);
+    return () => this.sinks.delete(sink);
+  }
+
+  latestPreview(): Buffer | null {
+    return this.preview;
+  }
+
+  onPreview(cb: (jpeg: Buffer) => void): () => void {
+    this.previewListeners.add(cb);
+    return () => this.previewListeners.delete(cb);
+  }
+
+  onFailure(cb: (reason: string) => void): () => void {
+    this.failureListeners.add(cb);
+    return () => this.failureListeners.delete(cb);
+  }
+
+  stats(): EncoderStats {
+    return { state: this.state, fps: this.fps, speed: this.speed, droppedFrames: this.dropped, lastError: this.lastError };
+  }
+
+  async dispose(): Promise<void> {
+    if (this.state === 'running') this.state = 'stopped';
+    await this.process.stop({ graceMs: 1500 });
+    this.sinks.clear();
+  }
+
+  private onConfig(video: VideoConfig, audio: AudioConfig): void {
+    this.config = { video, audio };
+    for (const sink of this.sinks) sink.onConfig(video, audio);
+  }
+
+  private onFrame(frame: EncodedFrame): void {
+    const mapped =
+      frame.type === 'video' && frame.frame < this.written && frame.frame >= this.written - 1024
+        ? { ...frame, frame: this.frameMap[frame.frame % 1024] ?? frame.frame }
+        : frame;
+    for (const sink of this.sinks) sink.onFrame(mapped);
+  }
+
+  private onExit(exit: ProcessExit): void {
+    if (exit.requested || this.state === 'stopped') return;
+    this.fail(`encoder stopped unexpectedly: ${exit.reason ?? `exit code ${exit.code}`}`);
+  }
+
+  private fail(reason: string): void {
+    if (this.state === 'failed') return;
+    this.state = 'failed';
+    this.lastError = reason;
+    this.options.logger.error(reason);
+    for (const cb of this.failureListeners) cb(reason);
+  }
+}

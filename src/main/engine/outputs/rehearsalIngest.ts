@@ -1,0 +1,122 @@
+// The built-in rehearsal ingest: a local RTMP server (ffmpeg in listen mode) that
+// accepts the programme exactly as a platform would, decodes it and shows what
+// arrived as thumbnails. A new user can press Go Live with no account and see the
+// round trip. ffmpeg's listener takes one publisher and exits when it leaves, so the
+// ingest re-arms itself after every session.
+import { createServer } from 'node:net';
+import type { Logger } from '../logger';
+import { FfmpegProcess } from '../process/ffmpegProcess';
+import { JpegSplitter } from '../sources/jpegSplitter';
+
+export interface RehearsalStats {
+  readonly receiving: boolean;
+  readonly fps: number | null;
+  readonly bitrateKbps: number | null;
+  readonly sessions: number;
+}
+
+export const REHEARSAL_KEY = 'rehearsal';
+
+export async function freeLoopbackPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export class RehearsalIngest {
+  private process: FfmpegProcess | null = null;
+  private preview: Buffer | null = null;
+  private lastFrameAt = 0;
+  private fps: number | null = null;
+  private bitrate: number | null = null;
+  private sessions = 0;
+  private disposed = false;
+  private rearmTimer: NodeJS.Timeout | null = null;
+  private readonly previewListeners = new Set<(jpeg: Buffer) => void>();
+
+  private constructor(
+    readonly port: number,
+    private readonly ffmpegPath: string,
+    private readonly logger: Logger,
+  ) {}
+
+  static async start(ffmpegPath: string, logger: Logger): Promise<RehearsalIngest> {
+    const ingest = new RehearsalIngest(await freeLoopbackPort(), ffmpegPath, logger.child('rehearsal ingest'));
+    ingest.arm();
+    return ingest;
+  }
+
+  /** Ingest URL without the key, as a user would paste from a platform. */
+  get url(): string {
+    return `rtmp://127.0.0.1:${this.port}/live`;
+  }
+
+  get pid(): number | undefined {
+    return this.process?.pid;
+  }
+
+  latestPreview(): Buffer | null {
+    return this.preview;
+  }
+
+  onPreview(cb: (jpeg: Buffer) => void): () => void {
+    this.previewListeners.add(cb);
+    return () => this.previewListeners.delete(cb);
+  }
+
+  stats(): RehearsalStats {
+    return { receiving: performance.now() - this.lastFrameAt < 1500, fps: this.fps, bitrateKbps: this.bitrate, sessions: this.sessions };
+  }
+
+  async dispose(): Promise<void> {
+    this.disposed = true;
+    if (this.rearmTimer) clearTimeout(this.rearmTimer);
+    await this.process?.stop({ graceMs: 500 });
+  }
+
+  private arm(): void {
+    if (this.disposed) return;
+    const proc = new FfmpegProcess({
+      role: 'rehearsal ingest',
+      ffmpegPath: this.ffmpegPath,
+      logger: this.logger,
+      args: [
+        '-listen', '1', '-analyzeduration', '500000', '-probesize', '500000',
+        '-i', `rtmp://127.0.0.1:${this.port}/live/${REHEARSAL_KEY}`,
+        '-map', '0:v:0', '-vf', 'fps=10,scale=320:-2', '-c:v', 'mjpeg', '-q:v', '7', '-f', 'image2pipe', 'pipe:1',
+      ],
+    });
+    this.process = proc;
+    proc.start();
+    const jpegs = new JpegSplitter((jpeg) => {
+      this.preview = jpeg;
+      this.lastFrameAt = performance.now();
+      for (const cb of this.previewListeners) cb(jpeg);
+    });
+    let counted = false;
+    proc.stdout.on('data', (chunk: Buffer) => {
+      if (!counted) {
+        counted = true;
+        this.sessions++;
+      }
+      jpegs.push(chunk);
+    });
+    proc.onProgress((p) => {
+      // The progress frame rate is of the thumbnail output (10 fps); the input's
+      // arrival rate is what an operator wants, so report the output's bitrate only
+      // when known and leave fps to the thumbnails' cadence.
+      this.fps = p.fps;
+      this.bitrate = p.bitrateKbps;
+    });
+    proc.onExit(() => {
+      if (this.disposed) return;
+      this.rearmTimer = setTimeout(() => this.arm(), 200);
+    });
+  }
+}

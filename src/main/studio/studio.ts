@@ -1,0 +1,281 @@
+// The Studio: one object in main that wires engine and outputs and implements the
+// contract. Every request is parsed with its schema, answered to its caller, and the
+// resulting state is broadcast to everyone (STYLE.md rules 4 and 5).
+import { requestSchemas, StudioError, type EventName, type EventPayloads, type RequestName } from '../../shared/contract';
+import type { LogEntry, SceneInfo, SourceSpec, StudioSnapshot, SwitcherState } from '../../shared/model';
+import type { Logger } from '../engine/logger';
+import { RehearsalIngest, REHEARSAL_KEY } from '../engine/outputs/rehearsalIngest';
+import { ProgramPipeline } from '../engine/programPipeline';
+import { SwitcherError } from '../engine/switcher/switcher';
+import { CpuMonitor } from './cpuMonitor';
+import { OutputManager } from './outputManager';
+import type { SecretBox } from './secretBox';
+import type { ShowConfig, ShowStore } from './showStore';
+import { createRequestHandlers, type RequestHandlers } from './studioRequests';
+
+export type StudioEventListener = <E extends EventName>(name: E, data: EventPayloads[E]) => void;
+
+export interface StudioOptions {
+  readonly ffmpegPath: string;
+  readonly logger: Logger;
+  readonly store: ShowStore;
+  readonly secrets: SecretBox;
+  readonly show: ShowConfig;
+  readonly rehearsal: RehearsalIngest | null;
+}
+
+const MAX_LOG = 200;
+const STATE_MIN_INTERVAL_MS = 50;
+
+export class Studio {
+  pipeline: ProgramPipeline;
+  readonly outputs: OutputManager;
+  readonly rehearsal: RehearsalIngest | null;
+  private show: ShowConfig;
+  private readonly listeners = new Set<StudioEventListener>();
+  private readonly logEntries: LogEntry[] = [];
+  private readonly cpu = new CpuMonitor();
+  private readonly handlers: RequestHandlers;
+  private statePending: NodeJS.Timeout | null = null;
+  private healthTimer: NodeJS.Timeout | null = null;
+  private cpuPercent = 0;
+  private disposed = false;
+  previewUrlTemplate: string | null = null;
+
+  constructor(private readonly options: StudioOptions) {
+    this.show = options.show;
+    this.rehearsal = options.rehearsal;
+    this.outputs = new OutputManager({
+      logger: options.logger,
+      secrets: options.secrets,
+      currentEncoder: () => this.pipeline.encoder,
+      onChange: () => this.changed(),
+      onLog: (level, message) => this.log(level, message),
+    });
+    for (const output of this.show.outputs) {
+      this.outputs.add(output.builtIn && this.rehearsal ? { ...output, target: this.rehearsal.url, sealedKey: options.secrets.encrypt(REHEARSAL_KEY) } : output);
+    }
+    this.pipeline = this.buildPipeline(this.show);
+    this.handlers = createRequestHandlers(this);
+  }
+
+  /** Start the live path: sources, clock, encoder, and the 1 Hz health refresh. */
+  start(): void {
+    this.pipeline.start();
+    this.healthTimer = setInterval(() => {
+      this.cpuPercent = this.cpu.sample(this.allChildPids());
+      this.changed();
+    }, 1000);
+    this.log('info', `Studio ready: ${this.show.canvas.width}x${this.show.canvas.height}@${this.show.canvas.fps}`);
+  }
+
+  get ffmpegPath(): string {
+    return this.options.ffmpegPath;
+  }
+
+  get secrets(): SecretBox {
+    return this.options.secrets;
+  }
+
+  get config(): ShowConfig {
+    return this.show;
+  }
+
+  /** Validates and runs one request; throws StudioError with a clear message. */
+  async request(name: string, params: unknown): Promise<unknown> {
+    if (this.disposed) throw new StudioError('unavailable', 'The studio is shutting down');
+    if (!Object.hasOwn(requestSchemas, name)) throw new StudioError('unknownRequest', `Unknown request "${name}"`);
+    const request = name as RequestName;
+    const parsed = requestSchemas[request].safeParse(params ?? {});
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new StudioError('badRequest', `${request}: ${issue?.path.join('.') || 'params'}: ${issue?.message ?? 'invalid'}`);
+    }
+    try {
+      return await (this.handlers[request] as (p: unknown) => Promise<unknown> | unknown)(parsed.data);
+    } catch (err) {
+      if (err instanceof StudioError) throw err;
+      if (err instanceof SwitcherError) throw new StudioError('conflict', err.message);
+      this.options.logger.error(`${request} failed: ${(err as Error).stack ?? err}`);
+      throw new StudioError('internal', `${request} failed: ${(err as Error).message}`);
+    }
+  }
+
+  onEvent(cb: StudioEventListener): () => void {
+    this.listeners.add(cb);
+    return () => this.listeners.delete(cb);
+  }
+
+  snapshot(): StudioSnapshot {
+    const p = this.pipeline;
+    const sw = p.switcher;
+    const enc = p.encoder.stats();
+    const scenes: SceneInfo[] = this.show.scenes.map((s) => ({ ...s }));
+    return {
+      canvas: this.show.canvas,
+      encoder: this.show.encoder,
+      sources: this.show.sources.map(({ id }) => {
+        const info = p.sources.get(id)!.info();
+        return { ...info, audioLevelDb: Math.max(-120, Math.round(sw.levelOf(id))) };
+      }),
+      scenes,
+      switcher: this.switcherState(),
+      outputs: this.outputs.info(),
+      health: {
+        programFps: p.programFps,
+        programFrame: p.clock.upcomingFrame,
+        cpuPercent: this.cpuPercent,
+        encoderSpeed: enc.speed,
+        encoderFps: enc.fps,
+        droppedFrames: enc.droppedFrames,
+      },
+      onAir: this.outputs.info().some((o) => o.kind === 'rtmp' && o.state !== 'idle'),
+      log: this.logEntries.slice(-50),
+      previewUrlTemplate: this.previewUrlTemplate,
+    };
+  }
+
+  switcherState(): SwitcherState {
+    const sw = this.pipeline.switcher;
+    const frame = this.pipeline.clock.upcomingFrame;
+    const peak = Math.max(-120, Math.round(sw.programPeakDb));
+    return {
+      program: sw.program,
+      preview: sw.preview,
+      transition: sw.transition,
+      transitionProgress: sw.transitionProgress(frame),
+      tally: sw.tally(),
+      audio: sw.audio,
+      programLevelDb: [peak, peak],
+    };
+  }
+
+  /** Latest thumbnail for a source id, `program` or `rehearsal` (what the ingest received). */
+  latestPreview(id: string): Buffer | null {
+    if (id === 'program') return this.pipeline.encoder.latestPreview();
+    if (id === 'rehearsal') return this.rehearsal?.latestPreview() ?? null;
+    return this.pipeline.sources.get(id)?.latestPreview() ?? null;
+  }
+
+  logEntriesCopy(): LogEntry[] {
+    return [...this.logEntries];
+  }
+
+  log(level: LogEntry['level'], message: string): void {
+    const entry: LogEntry = { at: Date.now(), level, message };
+    this.logEntries.push(entry);
+    if (this.logEntries.length > MAX_LOG) this.logEntries.shift();
+    this.options.logger[level === 'warn' ? 'warn' : level](message);
+    this.emit('studio:log', entry);
+  }
+
+  /** Persist the show and schedule a coalesced state broadcast. */
+  updateShow(change: (show: ShowConfig) => ShowConfig): void {
+    this.show = change(this.show);
+    this.persist();
+    this.changed();
+  }
+
+  persist(): void {
+    const sw = this.pipeline.switcher;
+    this.show = { ...this.show, outputs: this.outputs.stored(), program: sw.program, preview: sw.preview, transition: sw.transition };
+    try {
+      this.options.store.save(this.show);
+    } catch (err) {
+      this.log('error', `Could not save settings: ${(err as Error).message}`);
+    }
+  }
+
+  nextId(prefix: 'src' | 'scn' | 'out'): string {
+    const id = `${prefix}-${this.show.nextId}`;
+    this.show = { ...this.show, nextId: this.show.nextId + 1 };
+    return id;
+  }
+
+  addSourceWorker(id: string, spec: SourceSpec): void {
+    const worker = this.pipeline.addSource(id, spec);
+    let lastState = worker.info().state;
+    worker.onChange((info) => {
+      if (info.state !== lastState) {
+        const name = info.spec.name;
+        if (info.state === 'noSignal' || info.state === 'error' || info.state === 'reconnecting') {
+          this.log(info.state === 'error' ? 'error' : 'warn', `Source "${name}": ${info.state === 'noSignal' ? 'NO SIGNAL' : info.state}${info.reason ? ` — ${info.reason}` : ''}`);
+        } else if (info.state === 'live' && lastState !== 'starting') {
+          this.log('info', `Source "${name}" is back`);
+        }
+        lastState = info.state;
+      }
+      this.changed();
+    });
+  }
+
+  /** Replace the whole live path (canvas or encoder change, only while off air). */
+  async rebuildPipeline(show: ShowConfig): Promise<void> {
+    await this.pipeline.dispose();
+    this.show = show;
+    this.pipeline = this.buildPipeline(show);
+    this.pipeline.start();
+    this.persist();
+    this.changed();
+  }
+
+  allChildPids(): number[] {
+    const pids = this.pipeline.childPids();
+    if (this.rehearsal?.pid) pids.push(this.rehearsal.pid);
+    return pids;
+  }
+
+  emitTally(frame: number): void {
+    this.emit('switcher:tally', { frame, switcher: this.switcherState() });
+    this.changed();
+  }
+
+  changed(): void {
+    if (this.statePending || this.disposed) return;
+    this.statePending = setTimeout(() => {
+      this.statePending = null;
+      if (!this.disposed) this.emit('studio:state', this.snapshot());
+    }, STATE_MIN_INTERVAL_MS);
+  }
+
+  /** Ordered, time-limited shutdown: outputs, encoder and switcher, sources, ingest. */
+  async dispose(): Promise<void> {
+    if (this.disposed) return;
+    this.disposed = true;
+    if (this.healthTimer) clearInterval(this.healthTimer);
+    if (this.statePending) clearTimeout(this.statePending);
+    await withDeadline(this.outputs.stopAll(), 3000);
+    await withDeadline(this.pipeline.dispose(), 5000);
+    await withDeadline(this.rehearsal?.dispose() ?? Promise.resolve(), 2000);
+    this.listeners.clear();
+  }
+
+  private emit<E extends EventName>(name: E, data: EventPayloads[E]): void {
+    for (const cb of this.listeners) cb(name, data);
+  }
+
+  private buildPipeline(show: ShowConfig): ProgramPipeline {
+    const pipeline = new ProgramPipeline({
+      canvas: show.canvas,
+      encoder: show.encoder,
+      ffmpegPath: this.options.ffmpegPath,
+      logger: this.options.logger,
+      onBusChange: (frame) => this.emitTally(frame),
+      onEncoderFailure: (reason) => this.log('error', `${reason}; restarting the encoder`),
+    });
+    this.pipeline = pipeline;
+    pipeline.onEncoderChange((encoder) => this.outputs.reattach(encoder));
+    pipeline.switcher.setTransition(show.transition);
+    for (const { id, spec } of show.sources) this.addSourceWorker(id, spec);
+    for (const scene of show.scenes) pipeline.switcher.addScene(scene.id, { layout: scene.layout, sources: scene.sources });
+    if (show.program && pipeline.switcher.hasInput(show.program)) pipeline.switcher.cut(0, show.program);
+    if (show.preview && pipeline.switcher.hasInput(show.preview)) pipeline.switcher.setPreview(show.preview);
+    return pipeline;
+  }
+}
+
+async function withDeadline(promise: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([promise.catch(() => undefined), new Promise((r) => (timer = setTimeout(r, ms)))]);
+  clearTimeout(timer);
+}

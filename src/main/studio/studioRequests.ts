@@ -1,0 +1,141 @@
+// One handler per request of the contract. The contract test asserts that every
+// request name has a handler here.
+import { StudioError, type ParsedParams, type RequestName, type RequestResults } from '../../shared/contract';
+import { listCaptureDevices } from '../engine/sources/deviceDiscovery';
+import { validateSourceSpec } from '../engine/sources/sourceArgs';
+import { OutputManager } from './outputManager';
+import type { Studio } from './studio';
+
+export type RequestHandlers = {
+  [K in RequestName]: (params: ParsedParams<K>) => Promise<RequestResults[K]> | RequestResults[K];
+};
+
+const ok = { ok: true } as const;
+
+export function createRequestHandlers(studio: Studio): RequestHandlers {
+  const sw = () => studio.pipeline.switcher;
+  const clock = () => studio.pipeline.clock;
+  const requireOffAir = (what: string) => {
+    if (studio.outputs.anyRunning) throw new StudioError('conflict', `Stop all outputs before changing the ${what}`);
+  };
+
+  return {
+    'studio:getState': () => studio.snapshot(),
+    'studio:getLog': () => ({ entries: studio.logEntriesCopy() }),
+
+    'source:add': async ({ spec }) => {
+      const problem = await validateSourceSpec(spec);
+      if (problem) throw new StudioError('badRequest', problem);
+      const id = studio.nextId('src');
+      studio.addSourceWorker(id, spec);
+      studio.updateShow((s) => ({ ...s, sources: [...s.sources, { id, spec }] }));
+      studio.log('info', `Added source "${spec.name}"`);
+      return { id };
+    },
+    'source:remove': async ({ id }) => {
+      const source = studio.config.sources.find((s) => s.id === id);
+      if (!source) throw new StudioError('notFound', `No source with id ${id}`);
+      const usedBy = studio.config.scenes.find((s) => s.sources.includes(id));
+      if (usedBy) throw new StudioError('conflict', `Source "${source.spec.name}" is used by layout "${usedBy.name}"; remove the layout first`);
+      await studio.pipeline.removeSource(id);
+      studio.updateShow((s) => ({ ...s, sources: s.sources.filter((x) => x.id !== id) }));
+      studio.log('info', `Removed source "${source.spec.name}"`);
+      return ok;
+    },
+    'source:restart': ({ id }) => {
+      const worker = studio.pipeline.sources.get(id);
+      if (!worker) throw new StudioError('notFound', `No source with id ${id}`);
+      worker.restart();
+      return ok;
+    },
+    'devices:list': () => listCaptureDevices(studio.ffmpegPath),
+
+    'scene:add': ({ name, layout, sources }) => {
+      for (const s of sources) {
+        if (!studio.pipeline.sources.has(s)) throw new StudioError('badRequest', `Layout "${name}": no source with id ${s}`);
+      }
+      const id = studio.nextId('scn');
+      sw().addScene(id, { layout, sources });
+      studio.updateShow((s) => ({ ...s, scenes: [...s.scenes, { id, name, layout, sources }] }));
+      return { id };
+    },
+    'scene:remove': ({ id }) => {
+      if (!studio.config.scenes.some((s) => s.id === id)) throw new StudioError('notFound', `No layout with id ${id}`);
+      sw().removeScene(id);
+      studio.updateShow((s) => ({ ...s, scenes: s.scenes.filter((x) => x.id !== id) }));
+      return ok;
+    },
+
+    'switcher:preview': ({ input }) => {
+      sw().setPreview(input);
+      studio.emitTally(clock().upcomingFrame);
+      studio.persist();
+      return ok;
+    },
+    'switcher:cut': ({ input }) => {
+      const frame = clock().upcomingFrame;
+      sw().cut(frame, input);
+      studio.persist();
+      return { frame };
+    },
+    'switcher:auto': () => {
+      const t = sw().auto(clock().upcomingFrame, studio.config.canvas.fps);
+      return { startFrame: t.startFrame, endFrame: t.endFrame };
+    },
+    'switcher:setTransition': (transition) => {
+      sw().setTransition(transition);
+      studio.updateShow((s) => ({ ...s, transition }));
+      return ok;
+    },
+    'audio:setMode': ({ mode, sourceId }) => {
+      sw().setAudio({ mode, fixedSourceId: mode === 'fixed' ? (sourceId ?? null) : null });
+      studio.changed();
+      return ok;
+    },
+
+    'canvas:set': async (canvas) => {
+      requireOffAir('canvas');
+      await studio.rebuildPipeline({ ...studio.config, canvas });
+      studio.log('info', `Canvas is now ${canvas.width}x${canvas.height}@${canvas.fps}`);
+      return canvas;
+    },
+    'encoder:set': async (partial) => {
+      requireOffAir('encoder settings');
+      await studio.rebuildPipeline({ ...studio.config, encoder: { ...studio.config.encoder, ...partial } });
+      return ok;
+    },
+
+    'output:add': ({ name, kind, target, streamKey }) => {
+      OutputManager.validate(kind, target);
+      const id = studio.nextId('out');
+      const sealedKey = streamKey ? studio.secrets.encrypt(streamKey) : null;
+      studio.outputs.add({ id, name, kind, target, sealedKey });
+      studio.persist();
+      studio.changed();
+      return { id };
+    },
+    'output:remove': async ({ id }) => {
+      if (!studio.outputs.has(id)) throw new StudioError('notFound', `No output with id ${id}`);
+      await studio.outputs.remove(id);
+      studio.persist();
+      studio.changed();
+      return ok;
+    },
+    'output:start': ({ id }) => {
+      studio.outputs.start(id);
+      return ok;
+    },
+    'output:stop': async ({ id }) => {
+      await studio.outputs.stop(id);
+      return ok;
+    },
+    'output:startAll': () => {
+      studio.outputs.startAll();
+      return ok;
+    },
+    'output:stopAll': async () => {
+      await studio.outputs.stopAll();
+      return ok;
+    },
+  };
+}
