@@ -1,0 +1,108 @@
+// `npm run bench`: the figures the live switching studio must show, measured against
+// real ffmpeg and a real nginx-rtmp ingest on this machine, side by side with bare
+// ffmpeg in the same run. Prints a table and writes bench/results.json.
+//   BENCH_ONLY=cuts,stall,cost,latency,orphans   run a subset
+//   BENCH_QUICK=1                                 shorter runs (smoke check)
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { runCost, type CostResult } from './cost';
+import { runCutAccuracy } from './cutAccuracy';
+import { runLatency } from './latency';
+import { runNoStall } from './noStall';
+import { runOrphans } from './orphans';
+
+const only = new Set((process.env.BENCH_ONLY ?? 'cuts,stall,cost,latency,orphans').split(','));
+const quick = process.env.BENCH_QUICK === '1';
+
+interface Row {
+  readonly figure: string;
+  readonly measured: string;
+  readonly target: string;
+  readonly pass: boolean | null;
+}
+
+async function main(): Promise<void> {
+  const rows: Row[] = [];
+  const results: Record<string, unknown> = {
+    machine: { cpus: cpus().length, model: cpus()[0]?.model, ffmpeg: execFileSync('ffmpeg', ['-version']).toString().split('\n')[0] },
+    startedAt: new Date().toISOString(),
+  };
+  const step = async <T>(name: string, run: () => Promise<T>): Promise<T | null> => {
+    if (!only.has(name)) return null;
+    process.stderr.write(`bench: ${name}...\n`);
+    try {
+      const r = await run();
+      results[name] = r;
+      return r;
+    } catch (err) {
+      results[name] = { error: (err as Error).message };
+      rows.push({ figure: name, measured: `failed: ${(err as Error).message}`, target: '', pass: false });
+      return null;
+    }
+  };
+
+  const cuts = await step('cuts', () => runCutAccuracy({ cuts: quick ? 8 : 30 }));
+  if (cuts) {
+    rows.push({
+      figure: '1. cut accuracy, 720p30 via nginx-rtmp',
+      measured: `${cuts.cutsVerified}/${cuts.cuts} cuts decoded; max ${cuts.maxFramesLate} frames late; ${cuts.programmeFramesMissing} missing, ${cuts.programmeFramesRepeated} repeated, ${cuts.timestampGapsOverOneFrame} gaps`,
+      target: 'all cuts 0 frames late; 0 missing/repeated',
+      pass: cuts.cutsVerified === cuts.cuts && cuts.maxFramesLate === 0 && cuts.wrongCameraBeforeCut === 0 && cuts.programmeFramesMissing === 0 && cuts.programmeFramesRepeated === 0,
+    });
+  }
+  const stall = await step('stall', () => runNoStall());
+  if (stall) {
+    rows.push({
+      figure: '2. feed killed mid-show',
+      measured: `NO SIGNAL after ${stall.noSignalAfterKillMs} ms; back ${stall.backAfterRestartMs} ms after restart; largest gap ${stall.largestTimestampGapMs} ms (${stall.gapsOverOneFrame} over one frame); programme ${stall.programmeFpsDuringOutage} fps in the outage`,
+      target: 'NO SIGNAL ≤ 1500 ms; no gap > 1 frame',
+      pass: stall.noSignalAfterKillMs <= 1500 && stall.gapsOverOneFrame === 0,
+    });
+  }
+  const cost = await step('cost', async () => {
+    const s = quick ? 6 : 15;
+    const list: CostResult[] = [];
+    list.push(await runCost({ canvas: { width: 1920, height: 1080, fps: 30 }, cameras: 3, seconds: s, bitrateKbps: 6000 }));
+    list.push(await runCost({ canvas: { width: 1280, height: 720, fps: 30 }, cameras: 3, seconds: s, bitrateKbps: 2500 }));
+    list.push(await runCost({ canvas: { width: 3840, height: 2160, fps: 30 }, cameras: 1, seconds: s, bitrateKbps: 20000 }));
+    return list;
+  });
+  for (const c of cost ?? []) {
+    const is1080 = c.canvas.startsWith('1920x1080');
+    rows.push({
+      figure: `3. cost ${c.canvas}, ${c.cameras} camera(s)`,
+      measured: `CPU ${c.studioCpuPercent}% vs bare ${c.bareCpuPercent}% (×${c.cpuRatio}); encoder ${c.studioEncoderFps} vs ${c.bareEncoderFps} fps (×${c.fpsRatio})`,
+      target: is1080 ? 'CPU ≤ 1.3× bare' : 'reported',
+      pass: is1080 ? c.cpuRatio <= 1.3 : null,
+    });
+  }
+  const latency = await step('latency', () => runLatency({ seconds: quick ? 5 : 15 }));
+  if (latency) {
+    rows.push({
+      figure: '4. latency 1080p30, camera → ingest',
+      measured: `p50 ${latency.p50Ms} ms, p95 ${latency.p95Ms} ms, max ${latency.maxMs} ms (${latency.samples} frames)`,
+      target: 'p95 ≤ 150 ms',
+      pass: latency.p95Ms <= 150,
+    });
+  }
+  const orphans = await step('orphans', () => runOrphans());
+  for (const o of orphans ?? []) {
+    rows.push({ figure: `5. orphans after ${o.how}`, measured: `${o.ffmpegBefore} ffmpeg before, ${o.ffmpegAfter3s} after 3 s`, target: '0 after 3 s', pass: o.ffmpegAfter3s === 0 });
+  }
+
+  results.rows = rows;
+  results.finishedAt = new Date().toISOString();
+  writeFileSync('bench/results.json', `${JSON.stringify(results, null, 2)}\n`);
+  const w = [44, 100, 40];
+  console.log(['figure'.padEnd(w[0]), 'measured'.padEnd(w[1]), 'target'.padEnd(w[2]), 'ok'].join(' | '));
+  for (const r of rows) {
+    console.log([r.figure.padEnd(w[0]), r.measured.padEnd(w[1]), r.target.padEnd(w[2]), r.pass === null ? '—' : r.pass ? 'yes' : 'NO'].join(' | '));
+  }
+  console.log('written: bench/results.json');
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
