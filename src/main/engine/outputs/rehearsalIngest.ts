@@ -94,18 +94,18 @@ export class RehearsalIngest {
     });
     this.process = proc;
     proc.start();
-    const jpegs = new JpegSplitter((jpeg) => {
-      this.preview = jpeg;
-      this.lastFrameAt = performance.now();
-      for (const cb of this.previewListeners) cb(jpeg);
-    });
+    const jpegs = new JpegSplitter();
     let counted = false;
     proc.stdout.on('data', (chunk: Buffer) => {
       if (!counted) {
         counted = true;
         this.sessions++;
       }
-      jpegs.push(chunk);
+      for (const jpeg of jpegs.push(chunk)) {
+        this.preview = jpeg;
+        this.lastFrameAt = performance.now();
+        for (const cb of this.previewListeners) cb(jpeg);
+      }
     });
     proc.onProgress((p) => {
       // The progress frame rate is of the thumbnail output (10 fps); the input's
