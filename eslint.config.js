@@ -7,6 +7,12 @@ const nodeBuiltins = ['node:*', 'fs', 'path', 'child_process', 'net', 'os', 'cry
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'out/**'] },
+  {
+    // Build and CI scripts run in plain Node.
+    files: ['scripts/**/*.{js,mjs,cjs}'],
+    languageOptions: { globals: { console: 'readonly', process: 'readonly', require: 'readonly', module: 'writable', __dirname: 'readonly' } },
+  },
+
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -51,4 +57,5 @@ export default tseslint.config(
       ] }],
     },
   },
+  { files: ['scripts/**/*.cjs'], rules: { '@typescript-eslint/no-require-imports': 'off' } },
 );

@@ -55,10 +55,14 @@ export function x264EncoderArgs(canvas: CanvasSettings, settings: EncoderSetting
   const kbps = settings.videoBitrateKbps;
   const gop = Math.max(1, Math.round(settings.keyframeIntervalSec * canvas.fps));
   const preview = previewSize(canvas);
+  // Raw inputs need no probing; with ffmpeg's default it reads seconds ahead on
+  // one pipe before touching the other, which stalls a live feed that delivers both
+  // in step (and deadlocks once the studio starts dropping frames).
+  const noProbe = ['-probesize', '32', '-analyzeduration', '0'];
   return [
-    '-f', 'rawvideo', '-pix_fmt', 'yuv420p', '-s', `${canvas.width}x${canvas.height}`, '-r', String(canvas.fps),
+    ...noProbe, '-f', 'rawvideo', '-pix_fmt', 'yuv420p', '-s', `${canvas.width}x${canvas.height}`, '-r', String(canvas.fps),
     '-thread_queue_size', '64', '-i', 'pipe:0',
-    '-f', 's16le', '-ar', String(AUDIO_RATE), '-ac', String(AUDIO_CHANNELS), '-thread_queue_size', '64', '-i', 'pipe:3',
+    ...noProbe, '-f', 's16le', '-ar', String(AUDIO_RATE), '-ac', String(AUDIO_CHANNELS), '-thread_queue_size', '64', '-i', 'pipe:3',
     // Programme: H.264 CBR, a keyframe every N seconds exactly (no scene-cut keyframes),
     // zerolatency (no lookahead, no B-frames), the lowest level that fits.
     '-map', '0:v', '-map', '1:a',

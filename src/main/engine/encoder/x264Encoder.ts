@@ -8,7 +8,7 @@ import type { AudioConfig, EncodedFrame, EncodedStreamSink, VideoConfig } from '
 import { FlvReader } from '../mux/flvTags';
 import { FlvToPackets } from '../mux/flvToPackets';
 import { FfmpegProcess, type ProcessExit } from '../process/ffmpegProcess';
-import { JpegStreamSplitter } from './jpegStream';
+import { JpegSplitter } from '../sources/jpegSplitter';
 import { x264EncoderArgs } from './x264Args';
 
 export interface EncoderStats {
@@ -67,9 +67,11 @@ export class X264Encoder implements ProgramEncoder {
       stdinIsMedia: true,
     });
     const frameBytes = (options.canvas.width * options.canvas.height * 3) / 2;
-    // About half a second of raw frames may queue in front of the encoder; past
-    // that it is not keeping up and we drop instead of growing latency.
-    this.maxBacklogBytes = Math.max(2, Math.round(options.canvas.fps / 2)) * frameBytes;
+    // About a quarter second of raw frames may queue in front of the encoder; past
+    // that it is not keeping up and we drop instead of growing latency. A dropped
+    // frame's audio is dropped with it, so both streams' count-based timestamps stay
+    // in step (the encoder never waits on one pipe while the other runs ahead).
+    this.maxBacklogBytes = Math.max(2, Math.round(options.canvas.fps / 4)) * frameBytes;
   }
 
   get pid(): number | undefined {
@@ -96,11 +98,13 @@ export class X264Encoder implements ProgramEncoder {
         this.fail(`encoder output unreadable: ${(err as Error).message}`);
       }
     });
-    const jpegs = new JpegStreamSplitter((jpeg) => {
-      this.preview = jpeg;
-      for (const cb of this.previewListeners) cb(jpeg);
+    const jpegs = new JpegSplitter();
+    this.process.pipe(4).on('data', (chunk: Buffer) => {
+      for (const jpeg of jpegs.push(chunk)) {
+        this.preview = jpeg;
+        for (const cb of this.previewListeners) cb(jpeg);
+      }
     });
-    this.process.pipe(4).on('data', (chunk: Buffer) => jpegs.push(chunk));
     this.process.onProgress((p) => {
       this.fps = p.fps;
       this.speed = p.speed;
@@ -112,7 +116,8 @@ export class X264Encoder implements ProgramEncoder {
     if (this.state !== 'running') return false;
     const stdin = this.process.stdin;
     if (stdin.writableLength > this.maxBacklogBytes) {
-      this.dropped++;
+      // Frames refused while ffmpeg is still starting up are not an overload.
+      if (this.config) this.dropped++;
       return false;
     }
     this.frameMap[this.written % 1024] = frame;

@@ -1,0 +1,333 @@
+// ffmpeg arguments for one source process, per source kind. Pure: no I/O, so every
+// builder is unit-tested. Every source process writes the same three outputs, so the
+// worker treats all kinds alike (DESIGN.md §1, "one ffmpeg per source"):
+//   fd 1  raw video, yuv420p, exactly canvas WxH at the canvas rate (letterboxed);
+//   fd 3  PCM, s16le 48 kHz stereo, always present (silence when the input has none);
+//   fd 4  preview MJPEG (image2pipe), ~10 fps, 320 px wide (180 px for portrait).
+import { accessSync, constants, existsSync, statSync, type Stats } from 'node:fs';
+import type { CanvasSettings, CaptureDeviceSpec, NetworkFeedSpec, SourceSpec, TestPatternSpec } from '../../../shared/model';
+
+export const AUDIO_RATE = 48_000;
+export const AUDIO_CHANNELS = 2;
+export const PREVIEW_FPS = 10;
+export const DEFAULT_FONT_FILE = '/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf';
+
+/** Schemes a network feed may use; `tcp`/`udp` carry MPEG-TS from encoders and relays. */
+export const SUPPORTED_FEED_SCHEMES = ['rtmp', 'rtmps', 'srt', 'rtsp', 'http', 'https', 'tcp', 'udp'] as const;
+
+// A dead TCP/SRT/HTTP peer must make ffmpeg fail instead of waiting forever; the
+// worker's watchdog is the real guarantee, this just gets a better reason sooner.
+const IO_TIMEOUT_US = '5000000';
+
+export interface SourceArgsOptions {
+  /** Font for burned-in text; null lets fontconfig pick one. */
+  readonly fontFile?: string | null;
+  /**
+   * 'input': take the input's first audio stream; 'silence': generate silence because
+   * the input has none (the worker learns this from ffmpeg's "matches no streams").
+   */
+  readonly audio?: 'input' | 'silence';
+}
+
+/** Preview JPEG size for a canvas: 320 px wide, 180 px for portrait; even height. */
+export function previewSize(canvas: CanvasSettings): { readonly width: number; readonly height: number } {
+  const width = canvas.height > canvas.width ? 180 : 320;
+  return { width, height: even((width * canvas.height) / canvas.width) };
+}
+
+/** Height of the frame barcode strip at the bottom of a test pattern. */
+export function barcodeHeight(canvasHeight: number): number {
+  return Math.max(8, even(canvasHeight / 45));
+}
+
+/** Bytes in one raw yuv420p canvas frame. */
+export function frameBytes(canvas: CanvasSettings): number {
+  return (canvas.width * canvas.height * 3) / 2;
+}
+
+export function buildSourceArgs(spec: SourceSpec, canvas: CanvasSettings, options: SourceArgsOptions = {}): string[] {
+  switch (spec.kind) {
+    case 'testPattern':
+      return testPatternArgs(spec, canvas, options);
+    case 'mediaFile':
+      // -stream_loop -1 loops the file forever; -re reads it at its own pace.
+      return normalisedArgs(['-stream_loop', '-1', '-re', '-i', spec.path], canvas, options, true);
+    case 'networkFeed':
+      return normalisedArgs(networkInput(spec), canvas, options, false);
+    case 'captureDevice':
+      return captureArgs(spec, canvas, options);
+  }
+}
+
+function testPatternArgs(spec: TestPatternSpec, canvas: CanvasSettings, options: SourceArgsOptions): string[] {
+  const { width: W, height: H, fps } = canvas;
+  const font = fontOption(options);
+  const blockY = Math.round(0.55 * H);
+  const blockH = Math.round(0.9 * H) - blockY;
+  const nameSize = Math.max(12, Math.round(H / 8));
+  const infoSize = Math.max(10, Math.round(H / 16));
+  const margin = Math.round(H / 24);
+  const filters = [
+    // IDENTITY BLOCK: x∈[0, W/4), y∈[0.55H, 0.9H), the source's colour, nothing over it.
+    // Tests sample its centre to tell which camera is on air.
+    `drawbox=x=0:y=${blockY}:w=${Math.floor(W / 4)}:h=${blockH}:color=${ffmpegColor(spec.color)}:t=fill`,
+    `drawtext=${font}expansion=none:text=${esc(displayText(spec.name))}:x=${margin}:y=${margin}` +
+      `:fontsize=${nameSize}:fontcolor=white:box=1:boxcolor=black@0.6:boxborderw=${Math.round(nameSize / 6)}`,
+    // Frame counter and wall clock, so a viewer sees motion and delay at a glance.
+    `drawtext=${font}text=${esc('frame %{n}  %{localtime:%T}')}:x=${margin}:y=${margin * 2 + nameSize}` +
+      `:fontsize=${infoSize}:fontcolor=white:box=1:boxcolor=black@0.6:boxborderw=${Math.round(infoSize / 5)}`,
+    ...barcodeFilters(W, H),
+    'format=yuv420p',
+  ];
+  const audio = spec.toneHz > 0
+    ? `sine=frequency=${spec.toneHz}:sample_rate=${AUDIO_RATE}`
+    : `anullsrc=channel_layout=stereo:sample_rate=${AUDIO_RATE}`;
+  return [
+    '-re', '-f', 'lavfi', '-i', `testsrc2=size=${W}x${H}:rate=${fps}`,
+    '-re', '-f', 'lavfi', '-i', audio,
+    ...outputs(canvas, `[0:v]${filters.join(',')}`, '[1:a]'),
+  ];
+}
+
+/**
+ * FRAME BARCODE: a black strip across the full width at the very bottom, height
+ * barcodeHeight(H), split into 16 equal cells (cell k spans x∈[kW/16, (k+1)W/16)).
+ * Cell k (0 = leftmost) is white when bit (15-k) of the frame number n is 1, else black;
+ * n is lavfi's frame index mod 65536 (the same n as the burned-in counter). Tests read
+ * the luma at each cell's centre to recover the source frame number from any decoded
+ * copy of the stream (programme, encoder output, ingest), so frame identity survives
+ * scaling and lossy coding.
+ */
+function barcodeFilters(W: number, H: number): string[] {
+  const bh = barcodeHeight(H);
+  const y = H - bh;
+  const cells: string[] = [`drawbox=x=0:y=${y}:w=${W}:h=${bh}:color=black:t=fill`];
+  for (let k = 0; k < 16; k++) {
+    const x0 = Math.floor((k * W) / 16);
+    const x1 = Math.floor(((k + 1) * W) / 16);
+    const bit = 2 ** (15 - k);
+    cells.push(`drawbox=x=${x0}:y=${y}:w=${x1 - x0}:h=${bh}:color=white:t=fill:enable=${esc(`mod(floor(n/${bit}),2)`)}`);
+  }
+  return cells;
+}
+
+function networkInput(spec: NetworkFeedSpec): string[] {
+  const scheme = spec.url.slice(0, spec.url.indexOf(':')).toLowerCase();
+  // A live feed shorter than the default ~5 s probe window yields nothing
+  // (specs/ingest-facts.md); nobuffer/low_delay keep the feed's own latency.
+  const live = ['-analyzeduration', '500000', '-probesize', '200000', '-fflags', 'nobuffer', '-flags', 'low_delay'];
+  let url = spec.url;
+  const extra: string[] = [];
+  switch (scheme) {
+    case 'rtsp':
+      extra.push('-rtsp_transport', 'tcp', '-timeout', IO_TIMEOUT_US);
+      break;
+    case 'srt':
+      // We pull from an encoder or relay that listens; the URL may say otherwise.
+      if (!/[?&]mode=/.test(url)) url += (url.includes('?') ? '&' : '?') + 'mode=caller';
+      extra.push('-rw_timeout', IO_TIMEOUT_US);
+      break;
+    case 'udp':
+      // UDP has no connection to lose; the worker's watchdog notices a silent feed.
+      break;
+    default:
+      extra.push('-rw_timeout', IO_TIMEOUT_US);
+  }
+  return [...live, ...extra, '-i', url];
+}
+
+function captureArgs(spec: CaptureDeviceSpec, canvas: CanvasSettings, options: SourceArgsOptions): string[] {
+  // Capture devices are live by nature: no -re. A device's own audio is input 0's.
+  switch (spec.backend) {
+    case 'v4l2': {
+      const input = ['-f', 'v4l2', '-thread_queue_size', '64', '-i', spec.device];
+      if (!spec.audioDevice) return normalisedArgs(input, canvas, { ...options, audio: 'silence' }, false);
+      return normalisedArgs([...input, '-f', 'alsa', '-thread_queue_size', '1024', '-i', spec.audioDevice], canvas, options, false, '[1:a:0]');
+    }
+    case 'dshow': {
+      const video = spec.device.startsWith('video=') ? spec.device : `video=${spec.device}`;
+      const audio = spec.audioDevice ? (spec.audioDevice.startsWith('audio=') ? spec.audioDevice : `audio=${spec.audioDevice}`) : null;
+      const input = ['-f', 'dshow', '-rtbufsize', '256M', '-i', audio ? `${video}:${audio}` : video];
+      return normalisedArgs(input, canvas, audio ? options : { ...options, audio: 'silence' }, false);
+    }
+    case 'avfoundation': {
+      // "V:A" by name or index; an empty audio part means none.
+      const input = ['-f', 'avfoundation', '-framerate', String(canvas.fps), '-i', `${spec.device}:${spec.audioDevice ?? ''}`];
+      return normalisedArgs(input, canvas, spec.audioDevice ? options : { ...options, audio: 'silence' }, false);
+    }
+    case 'decklink':
+      return normalisedArgs(['-f', 'decklink', '-i', spec.device], canvas, options, false);
+  }
+}
+
+/**
+ * Any real input → canvas: constant rate (fps filter), letterboxed (scale down to fit,
+ * pad to the canvas, square pixels). Input 0 is the media; when it has no audio a
+ * silent lavfi input is added so fd 3 always flows.
+ */
+function normalisedArgs(input: string[], canvas: CanvasSettings, options: SourceArgsOptions, realTime: boolean, audioLabel = '[0:a:0]'): string[] {
+  const { width: W, height: H, fps } = canvas;
+  const video =
+    `[0:v:0]fps=${fps},scale=${W}:${H}:force_original_aspect_ratio=decrease:force_divisible_by=2,` +
+    `pad=${W}:${H}:(ow-iw)/2:(oh-ih)/2:color=black,setsar=1,format=yuv420p`;
+  if (options.audio === 'silence') {
+    const inputIndex = input.filter((a) => a === '-i').length;
+    // -re keeps generated silence at the pace of the clock, like the media it stands beside.
+    const silence = [...(realTime ? ['-re'] : []), '-f', 'lavfi', '-i', `anullsrc=channel_layout=stereo:sample_rate=${AUDIO_RATE}`];
+    return [...input, ...silence, ...outputs(canvas, video, `[${inputIndex}:a]`)];
+  }
+  return [...input, ...outputs(canvas, video, audioLabel)];
+}
+
+function outputs(canvas: CanvasSettings, videoChain: string, audioIn: string): string[] {
+  const preview = previewSize(canvas);
+  const graph = [
+    `${videoChain},split=2[vout][vprev]`,
+    `[vprev]fps=${PREVIEW_FPS},scale=${preview.width}:${preview.height}[pout]`,
+    `${audioIn}aresample=${AUDIO_RATE},aformat=sample_fmts=s16:sample_rates=${AUDIO_RATE}:channel_layouts=stereo[aout]`,
+  ].join(';');
+  return [
+    '-filter_complex', graph,
+    '-map', '[vout]', '-f', 'rawvideo', '-pix_fmt', 'yuv420p', 'pipe:1',
+    '-map', '[aout]', '-f', 's16le', '-ar', String(AUDIO_RATE), '-ac', String(AUDIO_CHANNELS), 'pipe:3',
+    '-map', '[pout]', '-f', 'image2pipe', '-c:v', 'mjpeg', '-q:v', '8', 'pipe:4',
+  ];
+}
+
+function fontOption(options: SourceArgsOptions): string {
+  const font = options.fontFile === undefined ? DEFAULT_FONT_FILE : options.fontFile;
+  return font ? `fontfile=${esc(font)}:` : '';
+}
+
+/** "#c0392b" / "#c39" → "0xc0392b"; anything else is passed as an ffmpeg colour name. */
+export function ffmpegColor(css: string): string {
+  const m = /^#([0-9a-f]{3}|[0-9a-f]{6})$/i.exec(css.trim());
+  if (!m) return css.trim();
+  const hex = m[1].length === 3 ? [...m[1]].map((c) => c + c).join('') : m[1];
+  return `0x${hex.toLowerCase()}`;
+}
+
+function displayText(text: string): string {
+  // Control characters would end the line in drawtext; names are one line.
+  return text.replace(/\p{Cc}/gu, ' ');
+}
+
+/**
+ * Escape a value for a filter option inside -filter_complex. Two parsers read it:
+ * the option parser (`\ ' :` are special) and then the graph parser (`\ ' [ ] , ;`),
+ * so the option level is escaped first and the graph level over it
+ * (ffmpeg-filters.html, "Notes on filtergraph escaping").
+ */
+export function esc(value: string): string {
+  const option = value.replace(/[\\':]/g, (c) => `\\${c}`);
+  return option.replace(/[\\'[\],;]/g, (c) => `\\${c}`);
+}
+
+function even(n: number): number {
+  return Math.max(2, 2 * Math.round(n / 2));
+}
+
+/**
+ * Checks a spec before any process starts. Returns null when it can be tried, or a
+ * reason that names the source and the problem in the operator's words; URLs are
+ * shown without credentials, paths or stream keys.
+ */
+export function validateSourceSpec(spec: SourceSpec, platform: NodeJS.Platform = process.platform): string | null {
+  const who = `"${spec.name?.trim() || 'unnamed source'}"`;
+  if (!spec.name?.trim()) return 'a source needs a name';
+  switch (spec.kind) {
+    case 'testPattern':
+      if (!/^#([0-9a-f]{3}|[0-9a-f]{6})$/i.test(spec.color)) return `${who}: colour "${spec.color}" is not #rrggbb`;
+      if (!Number.isFinite(spec.toneHz) || spec.toneHz < 0 || spec.toneHz > 20_000) return `${who}: tone must be 0–20000 Hz`;
+      return null;
+    case 'mediaFile':
+      return validateFile(who, spec.path);
+    case 'networkFeed':
+      return validateFeedUrl(who, spec.url);
+    case 'captureDevice':
+      return validateDevice(who, spec, platform);
+  }
+}
+
+function validateFile(who: string, path: string): string | null {
+  if (!path.trim()) return `${who}: no media file chosen`;
+  let stat: Stats;
+  try {
+    stat = statSync(path);
+  } catch {
+    return `${who}: media file not found: ${path}`;
+  }
+  if (!stat.isFile()) return `${who}: ${path} is not a file`;
+  try {
+    accessSync(path, constants.R_OK);
+  } catch {
+    return `${who}: media file is not readable (permission denied): ${path}`;
+  }
+  return null;
+}
+
+function validateFeedUrl(who: string, raw: string): string | null {
+  const supported = SUPPORTED_FEED_SCHEMES.map((s) => `${s}://`).join(', ');
+  const url = raw.trim();
+  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(url)?.[1]?.toLowerCase();
+  if (!scheme) return `${who}: feed URL is malformed (expected scheme://host…; supported: ${supported})`;
+  if (!(SUPPORTED_FEED_SCHEMES as readonly string[]).includes(scheme)) {
+    return `${who}: unsupported feed scheme "${scheme}://" (supported: ${supported})`;
+  }
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return `${who}: feed URL is malformed (${scheme}://…)`;
+  }
+  if (!parsed.hostname) return `${who}: feed URL has no host (${scheme}://…)`;
+  if (parsed.port && (Number(parsed.port) < 1 || Number(parsed.port) > 65_535)) return `${who}: feed URL port is out of range`;
+  if (/\s/.test(url)) return `${who}: feed URL contains spaces (${scheme}://${parsed.host}/…)`;
+  return null;
+}
+
+const BACKEND_PLATFORMS: Readonly<Record<CaptureDeviceSpec['backend'], readonly NodeJS.Platform[] | null>> = {
+  v4l2: ['linux'],
+  dshow: ['win32'],
+  avfoundation: ['darwin'],
+  decklink: null,
+};
+
+function validateDevice(who: string, spec: CaptureDeviceSpec, platform: NodeJS.Platform): string | null {
+  const platforms = BACKEND_PLATFORMS[spec.backend];
+  if (!platforms) return spec.device.trim() ? null : `${who}: no DeckLink device chosen`;
+  if (!platforms.includes(platform)) return `${who}: ${spec.backend} capture is not available on ${platform}`;
+  if (!spec.device.trim()) return `${who}: no capture device chosen`;
+  if (spec.backend === 'v4l2') {
+    if (!spec.device.startsWith('/dev/')) return `${who}: "${spec.device}" is not a device path (expected /dev/videoN)`;
+    if (!existsSync(spec.device)) return `${who}: capture device ${spec.device} does not exist (unplugged?)`;
+  }
+  return null;
+}
+
+/**
+ * The first error ffmpeg printed, in the operator's words: the input's own URL or
+ * path prefix is dropped ("tcp://…: Connection refused" → "Connection refused") and
+ * any URL left is cut to scheme://host, so stream keys and passwords never show.
+ */
+export function operatorReason(reason: string, spec: SourceSpec): string {
+  let text = reason.trim();
+  const input = spec.kind === 'mediaFile' ? spec.path : spec.kind === 'captureDevice' ? spec.device : null;
+  if (input && text.startsWith(`${input}: `)) text = text.slice(input.length + 2);
+  // ffmpeg prefixes the URL it opened (with our additions, like mode=caller).
+  text = text.replace(/^[a-z][a-z0-9+.-]*:\/\/\S*?: /i, '');
+  // "Connection to tcp://host:port failed: Connection refused" → "Connection refused".
+  text = text.replace(/^Connection to \S+ failed: /, '');
+  // libsrt reports a caller that found no listener, or was rejected, as a bare EIO.
+  if (spec.kind === 'networkFeed' && /^srt:/i.test(spec.url) && text === 'Input/output error') {
+    text = 'SRT connection failed (no listener answered, or it rejected the connection)';
+  }
+  return redactUrls(text);
+}
+
+export function redactUrls(text: string): string {
+  return text.replace(/\b([a-z][a-z0-9+.-]*):\/\/([^\s/?#'"]*)[^\s'"]*/gi, (_m, scheme: string, authority: string) => {
+    const host = authority.includes('@') ? authority.slice(authority.lastIndexOf('@') + 1) : authority;
+    return `${scheme}://${host}`;
+  });
+}
