@@ -6,6 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
 import type { Logger } from '../logger';
+import { redactUrls } from '../redact';
 import { cleanLogLine, FfmpegOutputParser, firstErrorReason, type FfmpegLogLine, type FfmpegProgress } from './ffmpegOutput';
 
 export type ProcessState = 'idle' | 'running' | 'stopping' | 'exited';
@@ -117,7 +118,11 @@ export class FfmpegProcess {
           code,
           signal,
           requested: this.stopRequested,
-          reason: firstErrorReason(this.recentErrors),
+          // ffmpeg names its input URL in errors; keys and passphrases live there.
+          reason: (() => {
+            const r = firstErrorReason(this.recentErrors);
+            return r === null ? null : redactUrls(r);
+          })(),
         };
         if (!exit.requested && code !== 0) this.log.warn(`exited code=${code} signal=${signal}: ${exit.reason ?? 'no reason printed'}`);
         this.setState('exited');

@@ -1,10 +1,11 @@
+import { redactUrls } from '../redact';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { CanvasSettings, SourceSpec } from '../../../shared/model';
 import {
-  SUPPORTED_FEED_SCHEMES, barcodeHeight, buildSourceArgs, esc, ffmpegColor, frameBytes, operatorReason, previewSize, redactUrls,
+  SUPPORTED_FEED_SCHEMES, barcodeHeight, buildSourceArgs, esc, ffmpegColor, frameBytes, operatorReason, previewSize,
   validateSourceSpec,
 } from './sourceArgs';
 

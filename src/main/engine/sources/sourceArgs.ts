@@ -5,6 +5,7 @@
 //   fd 3  PCM, s16le 48 kHz stereo, always present (silence when the input has none);
 //   fd 4  preview MJPEG (image2pipe), ~10 fps, 320 px wide (180 px for portrait).
 import { accessSync, constants, existsSync, statSync, type Stats } from 'node:fs';
+import { redactUrls } from '../redact';
 import type { CanvasSettings, CaptureDeviceSpec, NetworkFeedSpec, SourceSpec, TestPatternSpec } from '../../../shared/model';
 
 export const AUDIO_RATE = 48_000;
@@ -323,11 +324,4 @@ export function operatorReason(reason: string, spec: SourceSpec): string {
     text = 'SRT connection failed (no listener answered, or it rejected the connection)';
   }
   return redactUrls(text);
-}
-
-export function redactUrls(text: string): string {
-  return text.replace(/\b([a-z][a-z0-9+.-]*):\/\/([^\s/?#'"]*)[^\s'"]*/gi, (_m, scheme: string, authority: string) => {
-    const host = authority.includes('@') ? authority.slice(authority.lastIndexOf('@') + 1) : authority;
-    return `${scheme}://${host}`;
-  });
 }

@@ -8,7 +8,7 @@ import { AmfEcmaArray, encodeAmf0 } from '../../mux/amf0';
 import { AAC_RAW, AAC_SEQUENCE_HEADER, aacAudioBody, AVC_NALU, avcSequenceHeaderBody, avcVideoBody, FLV_CODEC_AVC, FLV_SOUND_AAC } from '../../mux/flvTags';
 import { BitrateMeter } from '../bitrateMeter';
 import type { OutputState, OutputStats } from '../outputStats';
-import { redactSecret } from '../redact';
+import { redactSecret } from '../../redact';
 import { ReconnectBackoff, type BackoffSettings } from './reconnectBackoff';
 import { RtmpConnection } from './rtmpConnection';
 import { CSID_AUDIO, CSID_DATA, CSID_VIDEO, MSG_AUDIO, MSG_DATA_AMF0, MSG_VIDEO, RtmpError } from './rtmpMessages';

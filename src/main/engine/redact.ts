@@ -15,3 +15,14 @@ export function redactSecret(text: string, secret: string | null | undefined): s
   if (encoded !== secret) out = out.split(encoded).join(MASK);
   return out;
 }
+
+/**
+ * Cuts every URL in `text` down to scheme://host: paths, queries and credentials
+ * carry stream keys and SRT passphrases, and must not reach a log or the operator.
+ */
+export function redactUrls(text: string): string {
+  return text.replace(/\b([a-z][a-z0-9+.-]*):\/\/([^\s/?#'"]*)[^\s'"]*/gi, (_m, scheme: string, authority: string) => {
+    const host = authority.includes('@') ? authority.slice(authority.lastIndexOf('@') + 1) : authority;
+    return `${scheme}://${host}`;
+  });
+}
