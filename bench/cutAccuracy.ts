@@ -43,7 +43,9 @@ export async function runCutAccuracy(options: { cuts: number; width?: number; he
     await waitFor(() => publisher.state === 'live', 15_000, 'publisher live on nginx');
     reader = startProgramReader({ url: `${nginx.url}/cuts`, width: canvas.width, height: canvas.height });
     const r = reader;
-    await waitFor(() => r.frames.length >= canvas.fps, 20_000, 'the reader to decode a second of programme');
+    await waitFor(() => r.frames.length >= canvas.fps, 20_000, 'the reader to decode a second of programme').catch((err: Error) => {
+      throw new Error(`${err.message}; reader said: ${r.stderrTail().slice(-600)}`);
+    });
 
     const cuts: { frame: number; camera: number; previous: number }[] = [];
     let onAir = 0;

@@ -40,7 +40,9 @@ export async function runLatency(options: { seconds: number; width?: number; hei
       },
     });
     const r = reader;
-    await waitFor(() => r.frames.length > 30, 20_000, 'the reader to decode');
+    await waitFor(() => r.frames.length > 30, 20_000, 'the reader to decode').catch((err: Error) => {
+      throw new Error(`${err.message}; reader said: ${r.stderrTail().slice(-600)}`);
+    });
     await sleep(2000);
     measuring = true;
     await sleep(options.seconds * 1000);

@@ -55,7 +55,9 @@ export async function runNoStall(): Promise<NoStallResult> {
     await waitFor(() => publisher.state === 'live', 15_000, 'publisher live');
     reader = startProgramReader({ url: `${nginx.url}/nostall`, width: canvas.width, height: canvas.height });
     const r = reader;
-    await waitFor(() => r.frames.length > 30, 20_000, 'the reader to decode');
+    await waitFor(() => r.frames.length > 30, 20_000, 'the reader to decode').catch((err: Error) => {
+      throw new Error(`${err.message}; reader said: ${r.stderrTail().slice(-600)}`);
+    });
     await sleep(2000);
 
     const framesBefore = studio.pipeline.frameCount;

@@ -43,7 +43,7 @@ export function startProgramReader(options: ProgramReaderOptions): ProgramReader
     options.ffmpegPath ?? 'ffmpeg',
     [
       '-hide_banner', '-nostdin', '-loglevel', 'info', '-copyts',
-      '-analyzeduration', '500000', '-probesize', '500000', '-fflags', 'nobuffer',
+      '-analyzeduration', '4000000', '-probesize', '5000000', '-fflags', 'nobuffer',
       '-i', options.url,
       '-map', '0:v:0', '-vf', 'showinfo', '-fps_mode', 'passthrough', '-pix_fmt', 'yuv420p', '-f', 'rawvideo', 'pipe:1',
     ],

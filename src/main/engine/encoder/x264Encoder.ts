@@ -11,6 +11,9 @@ import { FfmpegProcess, type ProcessExit } from '../process/ffmpegProcess';
 import { JpegSplitter } from '../sources/jpegSplitter';
 import { x264EncoderArgs } from './x264Args';
 
+/** How many written frames we remember the programme number of (~30 s at 30 fps). */
+const FRAME_MAP_SIZE = 1024;
+
 export interface EncoderStats {
   readonly state: 'idle' | 'running' | 'failed' | 'stopped';
   readonly fps: number | null;
@@ -55,6 +58,7 @@ export class X264Encoder implements ProgramEncoder {
   /** Encoder-relative frame index → programme frame number (drops make them differ). */
   private readonly frameMap: number[] = [];
   private written = 0;
+  private videoOriginMs: number | null = null;
   private readonly maxBacklogBytes: number;
 
   constructor(private readonly options: X264EncoderOptions) {
@@ -120,7 +124,7 @@ export class X264Encoder implements ProgramEncoder {
       if (this.config) this.dropped++;
       return false;
     }
-    this.frameMap[this.written % 1024] = frame;
+    this.frameMap[this.written % FRAME_MAP_SIZE] = frame;
     this.written++;
     stdin.write(video);
     this.process.pipe(3).write(audio);
@@ -163,10 +167,16 @@ export class X264Encoder implements ProgramEncoder {
   }
 
   private onFrame(frame: EncodedFrame): void {
-    const mapped =
-      frame.type === 'video' && frame.frame < this.written && frame.frame >= this.written - 1024
-        ? { ...frame, frame: this.frameMap[frame.frame % 1024] ?? frame.frame }
-        : frame;
+    if (frame.type !== 'video') {
+      for (const sink of this.sinks) sink.onFrame(frame);
+      return;
+    }
+    // The muxer shifts every timestamp so AAC's priming samples start at 0 (about
+    // 21 ms at 48 kHz), so the first picture's time, not 0, is encoder frame 0.
+    this.videoOriginMs ??= frame.ptsMs;
+    const index = Math.round(((frame.ptsMs - this.videoOriginMs) * this.options.canvas.fps) / 1000);
+    const known = index < this.written && index >= this.written - FRAME_MAP_SIZE;
+    const mapped = { ...frame, frame: known ? this.frameMap[index % FRAME_MAP_SIZE] : index };
     for (const sink of this.sinks) sink.onFrame(mapped);
   }
 
