@@ -5,6 +5,7 @@
 import type { CanvasSettings, EncoderSettings } from '../../../shared/model';
 import type { Logger } from '../logger';
 import type { AudioConfig, EncodedFrame, EncodedStreamSink, VideoConfig } from '../media/packets';
+import { releaseFrame, retainFrame } from '../media/framePool';
 import { FlvReader } from '../mux/flvTags';
 import { FlvToPackets } from '../mux/flvToPackets';
 import { FfmpegProcess, type ProcessExit } from '../process/ffmpegProcess';
@@ -126,7 +127,9 @@ export class X264Encoder implements ProgramEncoder {
     }
     this.frameMap[this.written % FRAME_MAP_SIZE] = frame;
     this.written++;
-    stdin.write(video);
+    // The frame may be a pooled source buffer: keep it from reuse until written.
+    retainFrame(video);
+    stdin.write(video, () => releaseFrame(video));
     this.process.pipe(3).write(audio);
     return true;
   }

@@ -8,13 +8,14 @@ import { existsSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import type { CanvasSettings, SourceInfo, SourceSpec, SourceState } from '../../../shared/model';
 import type { Logger } from '../logger';
+import { releaseFrame } from '../media/framePool';
 import { FfmpegProcess, type ProcessExit } from '../process/ffmpegProcess';
 import { cleanLogLine } from '../process/ffmpegOutput';
-import { FrameSplitter } from './frameSplitter';
 import { JpegSplitter } from './jpegSplitter';
 import { PcmRing, SILENCE_DB, peakDb } from './pcmRing';
 import { RestartPolicy } from './restartPolicy';
 import { greySlate, renderSlate, type Slate } from './slate';
+import { VideoIntake } from './videoIntake';
 import { AUDIO_CHANNELS, AUDIO_RATE, DEFAULT_FONT_FILE, buildSourceArgs, frameBytes, operatorReason, validateSourceSpec } from './sourceArgs';
 
 export interface SourceWorkerOptions {
@@ -71,7 +72,7 @@ export class SourceWorker {
   private watchdog: NodeJS.Timeout | null = null;
   private lastSlatePreviewAt = 0;
 
-  private readonly frames: FrameSplitter;
+  private readonly video: VideoIntake;
   private readonly jpegs = new JpegSplitter();
   private readonly ring = new PcmRing({ sampleRate: AUDIO_RATE, channels: AUDIO_CHANNELS, maxLatencyMs: 250 });
   private latestFrame: Buffer | null = null;
@@ -98,7 +99,7 @@ export class SourceWorker {
     this.startTimeoutMs = options.startTimeoutMs ?? 10_000;
     this.fontFile = options.fontFile !== undefined ? options.fontFile : existsSync(DEFAULT_FONT_FILE) ? DEFAULT_FONT_FILE : null;
     this.policy = options.restartPolicy ?? new RestartPolicy();
-    this.frames = new FrameSplitter(frameBytes(options.canvas));
+    this.video = new VideoIntake(frameBytes(options.canvas));
     this.slate = greySlate(options.canvas);
   }
 
@@ -157,6 +158,9 @@ export class SourceWorker {
     if (this.watchdog) clearInterval(this.watchdog);
     this.watchdog = null;
     await this.stopProcess();
+    this.video.detach();
+    if (this.latestFrame) releaseFrame(this.latestFrame);
+    this.latestFrame = null;
     this.setState('stopped', null);
     this.frameListeners.clear();
     this.previewListeners.clear();
@@ -222,7 +226,8 @@ export class SourceWorker {
     const invalid = validateSourceSpec(this.spec);
     if (invalid) return this.scheduleRestart(invalid);
 
-    const args = buildSourceArgs(this.spec, this.canvas, { fontFile: this.fontFile, audio: this.audioMode });
+    const videoSocketPath = this.video.nextSocketPath() ?? undefined;
+    const args = buildSourceArgs(this.spec, this.canvas, { fontFile: this.fontFile, audio: this.audioMode, videoSocketPath });
     const proc = new FfmpegProcess({
       role: `source ${this.spec.name}`,
       ffmpegPath: this.options.ffmpegPath,
@@ -235,7 +240,6 @@ export class SourceWorker {
     this.framesThisProcess = 0;
     this.killReason = null;
     this.recentLog = [];
-    this.frames.reset();
     this.jpegs.reset();
     this.ring.clear();
     this.inputLacksAudio = false;
@@ -254,25 +258,26 @@ export class SourceWorker {
       return this.scheduleRestart(`cannot start ffmpeg: ${(err as Error).message}`);
     }
     // Flowing mode on every pipe: a pipe nobody reads would stall ffmpeg.
-    proc.stdout.on('data', (chunk: Buffer) => this.onVideo(proc, chunk));
+    this.video.attach(proc, (frame) => this.onVideo(proc, frame));
     proc.pipe(3).on('data', (chunk: Buffer) => this.onAudio(proc, chunk));
     proc.pipe(4).on('data', (chunk: Buffer) => this.onPreviewChunk(proc, chunk));
   }
 
-  private onVideo(proc: FfmpegProcess, chunk: Buffer): void {
-    if (proc !== this.process) return;
-    const frames = this.frames.push(chunk);
-    if (!frames.length) return;
+  private onVideo(proc: FfmpegProcess, frame: Buffer): void {
+    if (proc !== this.process || this.disposed) {
+      releaseFrame(frame);
+      return;
+    }
     const now = performance.now();
     const receivedAtMs = performance.timeOrigin + now;
-    // Only the newest is kept: frames nobody picked up are dropped.
-    this.latestFrame = frames[frames.length - 1];
+    // Only the newest is kept: a frame nobody picked up goes back to the pool.
+    const previous = this.latestFrame;
+    this.latestFrame = frame;
+    if (previous) releaseFrame(previous);
     this.lastFrameAt = now;
-    for (const _frame of frames) {
-      const seq = this.framesThisProcess++;
-      this.frameTimes.push(now);
-      for (const cb of this.frameListeners) cb(seq, receivedAtMs);
-    }
+    const seq = this.framesThisProcess++;
+    this.frameTimes.push(now);
+    for (const cb of this.frameListeners) cb(seq, receivedAtMs);
     while (this.frameTimes.length && now - this.frameTimes[0] > 1000) this.frameTimes.shift();
     if (this.stateValue !== 'live') {
       this.policy.noteLive(now);
@@ -336,6 +341,7 @@ export class SourceWorker {
   private onProcessExit(proc: FfmpegProcess, exit: ProcessExit): void {
     if (proc !== this.process) return;
     this.process = null;
+    this.video.detach();
     if (this.disposed) return;
     const printed = [exit.reason, ...this.recentLog].filter((l): l is string => !!l);
     // An input without audio: run the same input with generated silence from now on

@@ -1,0 +1,60 @@
+// How a source's raw frames get from its ffmpeg into main. On Linux and macOS ffmpeg
+// listens on a Unix socket and we read each frame straight into a pooled buffer
+// (RawFrameSocket); on Windows, where ffmpeg has no Unix sockets, we read stdout and
+// reassemble frames (FrameSplitter). Either way the worker gets whole frames.
+import { rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FramePool } from '../media/framePool';
+import type { FfmpegProcess } from '../process/ffmpegProcess';
+import { FrameSplitter } from './frameSplitter';
+import { RawFrameSocket } from './rawFrameSocket';
+
+const USE_SOCKET = process.platform !== 'win32';
+let sequence = 0;
+
+export class VideoIntake {
+  private readonly pool: FramePool;
+  private readonly splitter: FrameSplitter;
+  private socket: RawFrameSocket | null = null;
+  private socketPath: string | null = null;
+
+  constructor(readonly frameBytes: number) {
+    this.pool = new FramePool(frameBytes);
+    this.splitter = new FrameSplitter(frameBytes);
+  }
+
+  /** A fresh socket path for the next process (null: use stdout). */
+  nextSocketPath(): string | null {
+    this.detach();
+    if (!USE_SOCKET) return null;
+    // Short: a Unix socket path is limited to ~104 bytes.
+    this.socketPath = join(tmpdir(), `cuecast-${process.pid}-${++sequence}.sock`);
+    rmSync(this.socketPath, { force: true });
+    return this.socketPath;
+  }
+
+  /** Start taking frames from a just-started process. */
+  attach(proc: FfmpegProcess, onFrame: (frame: Buffer) => void): void {
+    if (this.socketPath) {
+      this.socket = new RawFrameSocket(this.socketPath, this.pool, onFrame);
+      this.socket.open();
+      // Nothing is written there, but an unread pipe must never fill.
+      proc.stdout.resume();
+    } else {
+      this.splitter.reset();
+      proc.stdout.on('data', (chunk: Buffer) => {
+        for (const frame of this.splitter.push(chunk)) onFrame(frame);
+      });
+    }
+  }
+
+  /** Stop reading the current process; forget a half-read frame. */
+  detach(): void {
+    this.socket?.close();
+    this.socket = null;
+    this.splitter.reset();
+    if (this.socketPath) rmSync(this.socketPath, { force: true });
+    this.socketPath = null;
+  }
+}
