@@ -6,7 +6,7 @@
 // how close to bare ffmpeg the studio's live path runs when the encoder is the limit.
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { CanvasSettings, EncoderSettings, TestPatternSpec } from '../src/shared/model';
-import { x264EncoderArgs } from '../src/main/engine/encoder/x264Args';
+import { aacCodecArgs, x264VideoCodecArgs } from '../src/main/engine/encoder/x264Args';
 import { FfmpegOutputParser } from '../src/main/engine/process/ffmpegOutput';
 import { buildSourceArgs } from '../src/main/engine/sources/sourceArgs';
 import { startNginxRtmp } from '../test/support/nginxRtmp';
@@ -40,8 +40,7 @@ function bareArgs(canvas: CanvasSettings, settings: EncoderSettings, cameras: Te
     inputs.push('-re', '-f', 'lavfi', '-i', `sine=frequency=${spec.toneHz}:sample_rate=48000`);
     chains.push(`[${2 * i}:v]${testPatternChain(spec, canvas)}[v${i}]`);
   });
-  const ours = x264EncoderArgs(canvas, settings);
-  const codec = ours.slice(ours.indexOf('-c:v'), ours.indexOf('-flush_packets'));
+  const codec = [...x264VideoCodecArgs(canvas, settings), ...aacCodecArgs(settings)];
   const discard = cameras.slice(1).flatMap((_, j) => ['-map', `[v${j + 1}]`, '-map', `${2 * (j + 1) + 1}:a`, '-f', 'null', '-']);
   return [
     '-hide_banner', '-loglevel', 'error', '-nostats', '-progress', 'pipe:2', ...inputs,

@@ -44,6 +44,9 @@ export function startProgramReader(options: ProgramReaderOptions): ProgramReader
     [
       '-hide_banner', '-nostdin', '-loglevel', 'info', '-copyts',
       '-analyzeduration', '4000000', '-probesize', '5000000', '-fflags', 'nobuffer',
+      // One decoding thread: frame threads would hold 2-3 frames back, which is the
+      // viewer's latency, not the studio's.
+      '-threads', '1', '-flags', 'low_delay',
       '-i', options.url,
       '-map', '0:v:0', '-vf', 'showinfo', '-fps_mode', 'passthrough', '-pix_fmt', 'yuv420p', '-f', 'rawvideo', 'pipe:1',
     ],

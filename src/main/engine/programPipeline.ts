@@ -113,7 +113,7 @@ export class ProgramPipeline {
 
   /** Pids of every ffmpeg this pipeline runs, for CPU accounting. */
   childPids(): number[] {
-    const pids = [this.encoderValue.pid, ...[...this.workers.values()].map((w) => w.pid)];
+    const pids = [...this.encoderValue.pids, ...[...this.workers.values()].map((w) => w.pid)];
     return pids.filter((p): p is number => typeof p === 'number');
   }
 

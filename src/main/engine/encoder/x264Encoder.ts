@@ -10,7 +10,7 @@ import { FlvReader } from '../mux/flvTags';
 import { FlvToPackets } from '../mux/flvToPackets';
 import { FfmpegProcess, type ProcessExit } from '../process/ffmpegProcess';
 import { JpegSplitter } from '../sources/jpegSplitter';
-import { x264EncoderArgs } from './x264Args';
+import { AAC_PRIMING_MS, aacEncoderArgs, x264EncoderArgs } from './x264Args';
 
 /** How many written frames we remember the programme number of (~30 s at 30 fps). */
 const FRAME_MAP_SIZE = 1024;
@@ -34,6 +34,8 @@ export interface ProgramEncoder {
   onFailure(cb: (reason: string) => void): () => void;
   stats(): EncoderStats;
   readonly pid: number | undefined;
+  /** Every process of the stage, for CPU accounting. */
+  readonly pids: number[];
   dispose(): Promise<void>;
 }
 
@@ -45,7 +47,10 @@ export interface X264EncoderOptions {
 }
 
 export class X264Encoder implements ProgramEncoder {
+  /** Video: raw frames in, H.264 FLV and thumbnails out. */
   private readonly process: FfmpegProcess;
+  /** Audio: PCM in, AAC FLV out (see aacEncoderArgs for why it is separate). */
+  private readonly audioProcess: FfmpegProcess;
   private readonly sinks = new Set<EncodedStreamSink>();
   private readonly previewListeners = new Set<(jpeg: Buffer) => void>();
   private readonly failureListeners = new Set<(reason: string) => void>();
@@ -68,14 +73,21 @@ export class X264Encoder implements ProgramEncoder {
       ffmpegPath: options.ffmpegPath,
       args: x264EncoderArgs(options.canvas, options.settings),
       logger: options.logger,
-      extraPipes: 2,
+      extraPipes: 1,
+      stdinIsMedia: true,
+    });
+    this.audioProcess = new FfmpegProcess({
+      role: 'audio encoder',
+      ffmpegPath: options.ffmpegPath,
+      args: aacEncoderArgs(options.settings),
+      logger: options.logger,
       stdinIsMedia: true,
     });
     const frameBytes = (options.canvas.width * options.canvas.height * 3) / 2;
     // About a quarter second of raw frames may queue in front of the encoder; past
     // that it is not keeping up and we drop instead of growing latency. A dropped
     // frame's audio is dropped with it, so both streams' count-based timestamps stay
-    // in step (the encoder never waits on one pipe while the other runs ahead).
+    // in step.
     this.maxBacklogBytes = Math.max(2, Math.round(options.canvas.fps / 4)) * frameBytes;
   }
 
@@ -83,10 +95,16 @@ export class X264Encoder implements ProgramEncoder {
     return this.process.pid;
   }
 
+  get pids(): number[] {
+    return [this.process.pid, this.audioProcess.pid].filter((p): p is number => p !== undefined);
+  }
+
   start(): void {
     this.process.start();
+    this.audioProcess.start();
     this.state = 'running';
-    const reader = new FlvReader();
+    const videoReader = new FlvReader();
+    const audioReader = new FlvReader();
     const packets = new FlvToPackets({
       sink: { onConfig: (v, a) => this.onConfig(v, a), onFrame: (f) => this.onFrame(f) },
       width: this.options.canvas.width,
@@ -96,15 +114,17 @@ export class X264Encoder implements ProgramEncoder {
       audioBitrateKbps: this.options.settings.audioBitrateKbps,
       logger: this.options.logger,
     });
-    this.process.stdout.on('data', (chunk: Buffer) => {
+    const read = (reader: FlvReader) => (chunk: Buffer) => {
       try {
         packets.onTags(reader.push(chunk));
       } catch (err) {
         this.fail(`encoder output unreadable: ${(err as Error).message}`);
       }
-    });
+    };
+    this.process.stdout.on('data', read(videoReader));
+    this.audioProcess.stdout.on('data', read(audioReader));
     const jpegs = new JpegSplitter();
-    this.process.pipe(4).on('data', (chunk: Buffer) => {
+    this.process.pipe(3).on('data', (chunk: Buffer) => {
       for (const jpeg of jpegs.push(chunk)) {
         this.preview = jpeg;
         for (const cb of this.previewListeners) cb(jpeg);
@@ -115,6 +135,7 @@ export class X264Encoder implements ProgramEncoder {
       this.speed = p.speed;
     });
     this.process.onExit((exit) => this.onExit(exit));
+    this.audioProcess.onExit((exit) => this.onExit(exit));
   }
 
   write(frame: number, video: Buffer, audio: Buffer): boolean {
@@ -130,7 +151,7 @@ export class X264Encoder implements ProgramEncoder {
     // The frame may be a pooled source buffer: keep it from reuse until written.
     retainFrame(video);
     stdin.write(video, () => releaseFrame(video));
-    this.process.pipe(3).write(audio);
+    this.audioProcess.stdin.write(audio);
     return true;
   }
 
@@ -160,7 +181,7 @@ export class X264Encoder implements ProgramEncoder {
 
   async dispose(): Promise<void> {
     if (this.state === 'running') this.state = 'stopped';
-    await this.process.stop({ graceMs: 1500 });
+    await Promise.all([this.process.stop({ graceMs: 1500 }), this.audioProcess.stop({ graceMs: 1500 })]);
     this.sinks.clear();
   }
 
@@ -171,11 +192,13 @@ export class X264Encoder implements ProgramEncoder {
 
   private onFrame(frame: EncodedFrame): void {
     if (frame.type !== 'video') {
-      for (const sink of this.sinks) sink.onFrame(frame);
+      // The audio output was shifted so AAC's priming starts at 0; undo it so audio
+      // sits where it was sampled, against video that starts at 0.
+      const audio = { ...frame, dtsMs: Math.round(frame.dtsMs - AAC_PRIMING_MS) };
+      for (const sink of this.sinks) sink.onFrame(audio);
       return;
     }
-    // The muxer shifts every timestamp so AAC's priming samples start at 0 (about
-    // 21 ms at 48 kHz), so the first picture's time, not 0, is encoder frame 0.
+    // Frame 0 is the first picture's time (0 today; robust to a muxer offset).
     this.videoOriginMs ??= frame.ptsMs;
     const index = Math.round(((frame.ptsMs - this.videoOriginMs) * this.options.canvas.fps) / 1000);
     const known = index < this.written && index >= this.written - FRAME_MAP_SIZE;
