@@ -40,7 +40,7 @@ describe('buildSourceArgs: outputs common to every kind', () => {
     expect(outputFor(args, 'pipe:1')).toEqual(['-map', '[vout]', '-f', 'rawvideo', '-pix_fmt', 'yuv420p', 'pipe:1']);
     expect(outputFor(args, 'pipe:3')).toEqual(['-map', '[aout]', '-f', 's16le', '-ar', '48000', '-ac', '2', 'pipe:3']);
     expect(outputFor(args, 'pipe:4')).toEqual(['-map', '[pout]', '-f', 'image2pipe', '-c:v', 'mjpeg', '-q:v', '8', 'pipe:4']);
-    expect(graph(args)).toContain('[vprev]fps=10,scale=320:180[pout]');
+    expect(graph(args)).toContain('[vprev]fps=10,scale=320:180:flags=fast_bilinear[pout]');
     expect(graph(args)).toContain('aformat=sample_fmts=s16:sample_rates=48000:channel_layouts=stereo[aout]');
   });
 
