@@ -28,7 +28,12 @@ if [ ! -f "$stamp" ] || ! cmp -s package-lock.json "$stamp"; then
   echo "cuecast setup: installing npm packages"
   # The Electron binary is fetched separately below, so that a machine that cannot
   # download it still gets every other package.
-  ELECTRON_SKIP_BINARY_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error
+  if ! ELECTRON_SKIP_BINARY_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error; then
+    # A lock file can name platform packages a registry mirror lacks; install from
+    # package.json then, rather than leave the machine without packages.
+    echo "cuecast setup: npm ci failed; falling back to npm install"
+    ELECTRON_SKIP_BINARY_DOWNLOAD=1 npm install --no-audit --no-fund --loglevel=error
+  fi
   cp package-lock.json "$stamp"
 fi
 
