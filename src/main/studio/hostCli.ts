@@ -69,6 +69,8 @@ async function main(argv: string[]): Promise<void> {
 }
 
 main(process.argv.slice(2)).catch((err: unknown) => {
-  console.error(`cuecast: ${(err as Error).message}`);
+  const e = err as NodeJS.ErrnoException;
+  const hint = e.code === 'EADDRINUSE' ? ' (another studio is running there? pass --port with another port, or --port 0 for any free one)' : '';
+  console.error(`cuecast: ${e.message}${hint}`);
   process.exit(1);
 });
