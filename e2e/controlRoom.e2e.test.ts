@@ -167,6 +167,10 @@ describe('control room', () => {
     await expect
       .poll(() => inPage('document.querySelector(\'[data-testid="program-image"]\')?.naturalWidth ?? 0'), { timeout: 15_000 })
       .toBeGreaterThan(0);
+    // The operator sees, beside the output, the picture the ingest decoded.
+    await expect
+      .poll(() => inPage('Number(document.querySelector(\'[data-testid="rehearsal-received"] canvas\')?.dataset.frames ?? 0)'), { timeout: 15_000 })
+      .toBeGreaterThan(0);
   });
 
   it('ends the broadcast', async () => {

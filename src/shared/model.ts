@@ -135,6 +135,8 @@ export interface OutputInfo {
   readonly reconnects: number;
   /** Recording file being written, when kind is record. */
   readonly file: string | null;
+  /** The built-in rehearsal ingest: its received picture is the `rehearsal` preview. */
+  readonly rehearsal: boolean;
 }
 
 export interface HealthInfo {

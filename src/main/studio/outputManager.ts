@@ -141,6 +141,7 @@ export class OutputManager {
         droppedFrames: stats?.droppedFrames ?? 0,
         reconnects: stats?.reconnects ?? 0,
         file: stats && 'file' in stats ? ((stats.file as string | null) ?? null) : null,
+        rehearsal: e.builtIn === true,
       };
     });
   }

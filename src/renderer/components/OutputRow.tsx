@@ -1,5 +1,7 @@
 import type { OutputInfo, OutputState } from '../../shared/model';
+import { previewUrl } from '../inputs';
 import { useStudio } from '../studioContext';
+import { PolledPreview } from './PolledPreview';
 
 const stateText: Record<OutputState, string> = {
   idle: 'IDLE',
@@ -11,7 +13,7 @@ const stateText: Record<OutputState, string> = {
 };
 
 export function OutputRow({ output }: { readonly output: OutputInfo }) {
-  const { api, report } = useStudio();
+  const { api, report, view } = useStudio();
   const running = output.state !== 'idle' && output.state !== 'error';
   return (
     <li
@@ -53,6 +55,13 @@ export function OutputRow({ output }: { readonly output: OutputInfo }) {
         <span>drop {output.droppedFrames}</span>
         <span>reconn {output.reconnects}</span>
       </div>
+      {output.rehearsal && output.state === 'live' && (
+        <figure className="output__received" data-testid="rehearsal-received">
+          {/* Decoded by the rehearsal ingest itself: what a platform would receive. */}
+          <PolledPreview url={previewUrl(view.snapshot?.previewUrlTemplate ?? null, 'rehearsal')} label="Received by the rehearsal ingest" fps={5} />
+          <figcaption>What the ingest receives</figcaption>
+        </figure>
+      )}
       {output.file && (
         <div className="output__file" title={output.file}>
           ● {output.file}

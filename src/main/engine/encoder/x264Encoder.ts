@@ -30,7 +30,6 @@ export interface ProgramEncoder {
   write(frame: number, video: Buffer, audio: Buffer): boolean;
   addSink(sink: EncodedStreamSink): () => void;
   latestPreview(): Buffer | null;
-  onPreview(cb: (jpeg: Buffer) => void): () => void;
   onFailure(cb: (reason: string) => void): () => void;
   stats(): EncoderStats;
   readonly pid: number | undefined;
@@ -52,7 +51,6 @@ export class X264Encoder implements ProgramEncoder {
   /** Audio: PCM in, AAC FLV out (see aacEncoderArgs for why it is separate). */
   private readonly audioProcess: FfmpegProcess;
   private readonly sinks = new Set<EncodedStreamSink>();
-  private readonly previewListeners = new Set<(jpeg: Buffer) => void>();
   private readonly failureListeners = new Set<(reason: string) => void>();
   private config: { video: VideoConfig; audio: AudioConfig } | null = null;
   private preview: Buffer | null = null;
@@ -125,10 +123,7 @@ export class X264Encoder implements ProgramEncoder {
     this.audioProcess.stdout.on('data', read(audioReader));
     const jpegs = new JpegSplitter();
     this.process.pipe(3).on('data', (chunk: Buffer) => {
-      for (const jpeg of jpegs.push(chunk)) {
-        this.preview = jpeg;
-        for (const cb of this.previewListeners) cb(jpeg);
-      }
+      for (const jpeg of jpegs.push(chunk)) this.preview = jpeg;
     });
     this.process.onProgress((p) => {
       this.fps = p.fps;
@@ -163,11 +158,6 @@ export class X264Encoder implements ProgramEncoder {
 
   latestPreview(): Buffer | null {
     return this.preview;
-  }
-
-  onPreview(cb: (jpeg: Buffer) => void): () => void {
-    this.previewListeners.add(cb);
-    return () => this.previewListeners.delete(cb);
   }
 
   onFailure(cb: (reason: string) => void): () => void {

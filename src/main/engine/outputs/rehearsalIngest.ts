@@ -8,13 +8,6 @@ import type { Logger } from '../logger';
 import { FfmpegProcess } from '../process/ffmpegProcess';
 import { JpegSplitter } from '../sources/jpegSplitter';
 
-export interface RehearsalStats {
-  readonly receiving: boolean;
-  readonly fps: number | null;
-  readonly bitrateKbps: number | null;
-  readonly sessions: number;
-}
-
 export const REHEARSAL_KEY = 'rehearsal';
 
 export async function freeLoopbackPort(): Promise<number> {
@@ -32,13 +25,8 @@ export async function freeLoopbackPort(): Promise<number> {
 export class RehearsalIngest {
   private process: FfmpegProcess | null = null;
   private preview: Buffer | null = null;
-  private lastFrameAt = 0;
-  private fps: number | null = null;
-  private bitrate: number | null = null;
-  private sessions = 0;
   private disposed = false;
   private rearmTimer: NodeJS.Timeout | null = null;
-  private readonly previewListeners = new Set<(jpeg: Buffer) => void>();
 
   private constructor(
     readonly port: number,
@@ -65,15 +53,6 @@ export class RehearsalIngest {
     return this.preview;
   }
 
-  onPreview(cb: (jpeg: Buffer) => void): () => void {
-    this.previewListeners.add(cb);
-    return () => this.previewListeners.delete(cb);
-  }
-
-  stats(): RehearsalStats {
-    return { receiving: performance.now() - this.lastFrameAt < 1500, fps: this.fps, bitrateKbps: this.bitrate, sessions: this.sessions };
-  }
-
   async dispose(): Promise<void> {
     this.disposed = true;
     if (this.rearmTimer) clearTimeout(this.rearmTimer);
@@ -95,24 +74,8 @@ export class RehearsalIngest {
     this.process = proc;
     proc.start();
     const jpegs = new JpegSplitter();
-    let counted = false;
     proc.stdout.on('data', (chunk: Buffer) => {
-      if (!counted) {
-        counted = true;
-        this.sessions++;
-      }
-      for (const jpeg of jpegs.push(chunk)) {
-        this.preview = jpeg;
-        this.lastFrameAt = performance.now();
-        for (const cb of this.previewListeners) cb(jpeg);
-      }
-    });
-    proc.onProgress((p) => {
-      // The progress frame rate is of the thumbnail output (10 fps); the input's
-      // arrival rate is what an operator wants, so report the output's bitrate only
-      // when known and leave fps to the thumbnails' cadence.
-      this.fps = p.fps;
-      this.bitrate = p.bitrateKbps;
+      for (const jpeg of jpegs.push(chunk)) this.preview = jpeg;
     });
     proc.onExit(() => {
       if (this.disposed) return;

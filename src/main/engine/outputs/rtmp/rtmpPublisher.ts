@@ -55,6 +55,8 @@ export class RtmpPublisher implements EncodedStreamSink {
   private baseMs: number | null = null;
   private lastTimestamp = 0;
   private waitForKeyframe = true;
+  /** A fresh session starts at a keyframe; frames before it are not drops (as in OBS). */
+  private joining = true;
   private dropped = 0;
   private reconnectCount = 0;
   private rejections = 0;
@@ -172,14 +174,16 @@ export class RtmpPublisher implements EncodedStreamSink {
       connection.send(CSID_AUDIO, MSG_AUDIO, timestamp, aacAudioBody(AAC_RAW, frame.data));
       return;
     }
+    if (this.joining && !frame.keyframe) return;
     // Once a frame is gone its dependants are undecodable: drop until the next
-    // keyframe. Every video frame not sent while connected counts as dropped.
+    // keyframe. Every video frame lost to backpressure, and its dependants, counts.
     if ((this.waitForKeyframe && !frame.keyframe) || pending > 2 * soft || (pending > soft && !frame.keyframe)) {
       this.dropped++;
       this.waitForKeyframe = true;
       return;
     }
     this.waitForKeyframe = false;
+    this.joining = false;
     this.lastTimestamp = timestamp;
     connection.send(CSID_VIDEO, MSG_VIDEO, timestamp, avcVideoBody(frame.keyframe, AVC_NALU, frame.ptsMs - frame.dtsMs, frame.data));
   }
@@ -220,6 +224,7 @@ export class RtmpPublisher implements EncodedStreamSink {
     connection.onClose((err) => this.onLost(connection, err));
     // Whatever the ingest had before is gone: headers again, and video waits for a keyframe.
     this.waitForKeyframe = true;
+    this.joining = true;
     if (this.video && this.audio) this.sendHeaders(connection);
     this.setState('live');
   }
