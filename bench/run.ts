@@ -1,18 +1,19 @@
 // `npm run bench`: the figures the live switching studio must show, measured against
 // real ffmpeg and a real nginx-rtmp ingest on this machine, side by side with bare
 // ffmpeg in the same run. Prints a table and writes bench/results.json.
-//   BENCH_ONLY=cuts,stall,cost,latency,orphans   run a subset
+//   BENCH_ONLY=cuts,stall,failover,cost,latency,orphans   run a subset
 //   BENCH_QUICK=1                                 shorter runs (smoke check)
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { runCost, type CostResult } from './cost';
 import { runCutAccuracy } from './cutAccuracy';
+import { runEncoderFailover } from './encoderFailover';
 import { runLatency } from './latency';
 import { runNoStall } from './noStall';
 import { runOrphans } from './orphans';
 
-const only = new Set((process.env.BENCH_ONLY ?? 'cuts,stall,cost,latency,orphans').split(','));
+const only = new Set((process.env.BENCH_ONLY ?? 'cuts,stall,failover,cost,latency,orphans').split(','));
 const quick = process.env.BENCH_QUICK === '1';
 
 interface Row {
@@ -58,6 +59,15 @@ async function main(): Promise<void> {
       measured: `NO SIGNAL after ${stall.noSignalAfterKillMs} ms; back ${stall.backAfterRestartMs} ms after restart; largest gap ${stall.largestTimestampGapMs} ms (${stall.gapsOverOneFrame} over one frame); programme ${stall.programmeFpsDuringOutage} fps in the outage`,
       target: 'NO SIGNAL ≤ 1500 ms; no gap > 1 frame',
       pass: stall.noSignalAfterKillMs <= 1500 && stall.gapsOverOneFrame === 0,
+    });
+  }
+  const failover = await step('failover', () => runEncoderFailover());
+  if (failover) {
+    rows.push({
+      figure: 'encoder killed mid-show (failover)',
+      measured: `largest timestamp gap ${failover.largestGapMs} ms; ${failover.reconnects} reconnects; ${failover.decodeErrors.length} decode errors; ${failover.framesAfterSwitch} frames after`,
+      target: 'same connection, gap ≤ 2000 ms, clean decode',
+      pass: failover.reconnects === 0 && failover.largestGapMs <= 2000 && failover.decodeErrors.length === 0,
     });
   }
   const cost = await step('cost', async () => {

@@ -26,7 +26,7 @@ export interface ProgramPipelineOptions {
 
 export type ProgramFrameListener = (tick: ClockTick, accepted: boolean) => void;
 
-const ENCODER_RESTART_DELAY_MS = 500;
+const ENCODER_RESTART_DELAY_MS = 50;
 
 export class ProgramPipeline {
   readonly switcher: Switcher;

@@ -2,6 +2,7 @@
 // server delivers (the same scenarios as `npm run bench`, shorter).
 import { describe, expect, it } from 'vitest';
 import { runCutAccuracy } from '../../../bench/cutAccuracy';
+import { runEncoderFailover } from '../../../bench/encoderFailover';
 import { runNoStall } from '../../../bench/noStall';
 
 describe('live show through nginx-rtmp', () => {
@@ -22,4 +23,14 @@ describe('live show through nginx-rtmp', () => {
     expect(r.programmeFpsDuringOutage).toBeGreaterThan(28);
     expect(r.backAfterRestartMs).toBeLessThan(20_000);
   }, 120_000);
+
+  it('replaces a killed encoder on the same ingest connection, with the timeline continuing', async () => {
+    const r = await runEncoderFailover();
+    expect(r.reconnects).toBe(0);
+    expect(r.outputState).toBe('live');
+    expect(r.largestGapMs).toBeLessThanOrEqual(2000);
+    expect(r.framesAfterSwitch).toBeGreaterThan(60);
+    expect(r.decodeErrors).toEqual([]);
+    expect(r.operatorLog.join('\n')).toMatch(/encoder stopped unexpectedly: killed \(SIGKILL\)/);
+  }, 90_000);
 });

@@ -63,6 +63,8 @@ export class X264Encoder implements ProgramEncoder {
   private readonly frameMap: number[] = [];
   private written = 0;
   private videoOriginMs: number | null = null;
+  /** Programme frame number of the first frame given to this encoder. */
+  private firstProgramFrame: number | null = null;
   private readonly maxBacklogBytes: number;
 
   constructor(private readonly options: X264EncoderOptions) {
@@ -141,6 +143,7 @@ export class X264Encoder implements ProgramEncoder {
       if (this.config) this.dropped++;
       return false;
     }
+    this.firstProgramFrame ??= frame;
     this.frameMap[this.written % FRAME_MAP_SIZE] = frame;
     this.written++;
     // The frame may be a pooled source buffer: keep it from reuse until written.
@@ -181,10 +184,14 @@ export class X264Encoder implements ProgramEncoder {
   }
 
   private onFrame(frame: EncodedFrame): void {
+    // Times leave this stage on the programme timeline: encoder time 0 is the programme
+    // time of the first frame this encoder was given. A replacement encoder (after a
+    // failure) so continues the same timeline, and the publisher keeps its connection.
+    const offset = this.timelineOffsetMs();
     if (frame.type !== 'video') {
       // The audio output was shifted so AAC's priming starts at 0; undo it so audio
       // sits where it was sampled, against video that starts at 0.
-      const audio = { ...frame, dtsMs: Math.round(frame.dtsMs - AAC_PRIMING_MS) };
+      const audio = { ...frame, dtsMs: Math.round(frame.dtsMs - AAC_PRIMING_MS + offset) };
       for (const sink of this.sinks) sink.onFrame(audio);
       return;
     }
@@ -192,13 +199,22 @@ export class X264Encoder implements ProgramEncoder {
     this.videoOriginMs ??= frame.ptsMs;
     const index = Math.round(((frame.ptsMs - this.videoOriginMs) * this.options.canvas.fps) / 1000);
     const known = index < this.written && index >= this.written - FRAME_MAP_SIZE;
-    const mapped = { ...frame, frame: known ? this.frameMap[index % FRAME_MAP_SIZE] : index };
+    const mapped = {
+      ...frame,
+      dtsMs: Math.round(frame.dtsMs + offset),
+      ptsMs: Math.round(frame.ptsMs + offset),
+      frame: known ? this.frameMap[index % FRAME_MAP_SIZE] : index,
+    };
     for (const sink of this.sinks) sink.onFrame(mapped);
+  }
+
+  private timelineOffsetMs(): number {
+    return this.firstProgramFrame === null ? 0 : (this.firstProgramFrame * 1000) / this.options.canvas.fps;
   }
 
   private onExit(exit: ProcessExit): void {
     if (exit.requested || this.state === 'stopped') return;
-    this.fail(`encoder stopped unexpectedly: ${exit.reason ?? `exit code ${exit.code}`}`);
+    this.fail(`encoder stopped unexpectedly: ${exit.reason ?? (exit.signal ? `killed (${exit.signal})` : `exit code ${exit.code}`)}`);
   }
 
   private fail(reason: string): void {

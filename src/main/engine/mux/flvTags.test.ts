@@ -146,14 +146,17 @@ describe('FlvToPackets', () => {
     expect(sink.frames.filter((f) => f.type === 'audio')).toHaveLength(6);
   });
 
-  it('lets given values win over onMetaData and skips frames before config', () => {
+  it('lets given values win over onMetaData and holds frames that come before config', () => {
     const sink = new RecordingSink();
     const adapter = new FlvToPackets({ sink, fps: 25, width: 1280, height: 720 });
     const tags = new FlvReader().push(smallStream());
-    // Feed the first frame before the sequence headers.
+    // The first frame arrives before the sequence headers (separate encoder
+    // processes): it is delivered once they are known, after the config, not lost.
     adapter.onTag(tags[3]!);
+    expect(sink.frames).toHaveLength(0);
     adapter.onTags(tags);
-    expect(adapter.skippedFrames).toBe(1);
+    expect(adapter.skippedFrames).toBe(0);
+    expect(sink.frames[0]).toMatchObject({ type: tags[3]!.kind });
     expect(sink.configs[0]!.video).toMatchObject({ fps: 25, width: 1280, height: 720 });
     // Re-sent identical headers are not a new config.
     adapter.onTags(tags.slice(1, 3));

@@ -56,12 +56,21 @@ interface Metadata {
   audioBitrateKbps?: number;
 }
 
+/** About 4 s of video and audio at 30 fps: more means a header is not coming. */
+const MAX_HELD_FRAMES = 300;
+
 export class FlvToPackets {
   private metadata: Metadata = {};
   private videoRecord: Buffer | null = null;
   private audioConfig: Buffer | null = null;
   private configured: { video: VideoConfig; audio: AudioConfig } | null = null;
   private skippedBeforeConfig = 0;
+  /**
+   * Frames that came before both sequence headers. Video and audio may come from
+   * separate encoder processes, so the first keyframe can beat the audio header by
+   * a few ms; dropping it would leave a player waiting a whole GOP.
+   */
+  private pending: FlvTag[] = [];
 
   constructor(private readonly options: FlvToPacketsOptions) {}
 
@@ -89,7 +98,7 @@ export class FlvToPackets {
         this.videoRecord = Buffer.from(tag.body);
         this.maybeConfigure();
       } else if (tag.packetType === AVC_NALU) {
-        if (!this.configured) return void this.skippedBeforeConfig++;
+        if (!this.configured) return this.hold(tag);
         const fps = this.configured.video.fps;
         const ptsMs = tag.timestampMs + tag.compositionTimeMs;
         this.options.sink.onFrame({
@@ -108,7 +117,7 @@ export class FlvToPackets {
       this.audioConfig = Buffer.from(tag.body);
       this.maybeConfigure();
     } else if (tag.packetType === AAC_RAW) {
-      if (!this.configured) return void this.skippedBeforeConfig++;
+      if (!this.configured) return this.hold(tag);
       this.options.sink.onFrame({ type: 'audio', dtsMs: tag.timestampMs, data: tag.body });
     }
   }
@@ -156,6 +165,17 @@ export class FlvToPackets {
     if (previous && previous.video.decoderConfig.equals(video.decoderConfig) && previous.audio.audioSpecificConfig.equals(audio.audioSpecificConfig)) return;
     this.configured = { video, audio };
     o.sink.onConfig(video, audio);
+    const held = this.pending;
+    this.pending = [];
+    for (const tag of held) this.onTag(tag);
+  }
+
+  private hold(tag: FlvTag): void {
+    this.pending.push(tag);
+    if (this.pending.length > MAX_HELD_FRAMES) {
+      this.pending.shift();
+      this.skippedBeforeConfig++;
+    }
   }
 
   private unsupported(what: string): void {
