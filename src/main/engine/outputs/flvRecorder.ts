@@ -9,10 +9,6 @@ import {
   AAC_RAW,
   AAC_SEQUENCE_HEADER,
   aacAudioBody,
-  AVC_NALU,
-  avcSequenceHeaderBody,
-  avcVideoBody,
-  FLV_CODEC_AVC,
   FLV_SOUND_AAC,
   FLV_TAG_AUDIO,
   FLV_TAG_SCRIPT,
@@ -21,6 +17,7 @@ import {
   flvTag,
   onMetaDataBody,
 } from '../mux/flvTags';
+import { flvVideoCodecId, flvVideoFrameBody, flvVideoSequenceHeaderBody } from '../mux/enhancedFlv';
 import { BitrateMeter } from './bitrateMeter';
 import type { OutputState, OutputStats } from './outputStats';
 
@@ -138,7 +135,8 @@ export class FlvRecorder implements EncodedStreamSink {
     const ts = Math.max(0, Math.round(frame.dtsMs - this.baseMs));
     this.lastTimestamp = ts;
     if (frame.type === 'video') {
-      this.write(flvTag(FLV_TAG_VIDEO, ts, avcVideoBody(frame.keyframe, AVC_NALU, frame.ptsMs - frame.dtsMs, frame.data)));
+      // HEVC is written as Enhanced FLV, H.264 as legacy AVC (enhancedFlv.ts).
+      this.write(flvTag(FLV_TAG_VIDEO, ts, flvVideoFrameBody(this.video!, frame)));
     } else {
       this.write(flvTag(FLV_TAG_AUDIO, ts, aacAudioBody(AAC_RAW, frame.data)));
     }
@@ -157,7 +155,7 @@ export class FlvRecorder implements EncodedStreamSink {
           width: video.width,
           height: video.height,
           framerate: video.fps,
-          videocodecid: FLV_CODEC_AVC,
+          videocodecid: flvVideoCodecId(video),
           videodatarate: video.bitrateKbps,
           audiocodecid: FLV_SOUND_AAC,
           audiodatarate: audio.bitrateKbps,
@@ -168,7 +166,7 @@ export class FlvRecorder implements EncodedStreamSink {
         }),
       ),
     );
-    this.write(flvTag(FLV_TAG_VIDEO, ts, avcSequenceHeaderBody(video.decoderConfig)));
+    this.write(flvTag(FLV_TAG_VIDEO, ts, flvVideoSequenceHeaderBody(video)));
     this.write(flvTag(FLV_TAG_AUDIO, ts, aacAudioBody(AAC_SEQUENCE_HEADER, audio.audioSpecificConfig)));
     this.headersWritten = true;
     // New decoder parameters apply from the next keyframe.

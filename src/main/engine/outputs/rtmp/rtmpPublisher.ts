@@ -5,7 +5,8 @@
 import type { Logger } from '../../logger';
 import type { AudioConfig, EncodedFrame, EncodedStreamSink, VideoConfig } from '../../media/packets';
 import { AmfEcmaArray, encodeAmf0 } from '../../mux/amf0';
-import { AAC_RAW, AAC_SEQUENCE_HEADER, aacAudioBody, AVC_NALU, avcSequenceHeaderBody, avcVideoBody, FLV_CODEC_AVC, FLV_SOUND_AAC } from '../../mux/flvTags';
+import { flvVideoCodecId, flvVideoFrameBody, flvVideoSequenceHeaderBody } from '../../mux/enhancedFlv';
+import { AAC_RAW, AAC_SEQUENCE_HEADER, aacAudioBody, FLV_SOUND_AAC } from '../../mux/flvTags';
 import { BitrateMeter } from '../bitrateMeter';
 import type { OutputState, OutputStats } from '../outputStats';
 import { redactSecret } from '../../redact';
@@ -185,7 +186,8 @@ export class RtmpPublisher implements EncodedStreamSink {
     this.waitForKeyframe = false;
     this.joining = false;
     this.lastTimestamp = timestamp;
-    connection.send(CSID_VIDEO, MSG_VIDEO, timestamp, avcVideoBody(frame.keyframe, AVC_NALU, frame.ptsMs - frame.dtsMs, frame.data));
+    // HEVC goes out as Enhanced RTMP, H.264 as legacy AVC (enhancedFlv.ts).
+    connection.send(CSID_VIDEO, MSG_VIDEO, timestamp, flvVideoFrameBody(this.video, frame));
   }
 
   private softLimit(): number {
@@ -275,7 +277,7 @@ export class RtmpPublisher implements EncodedStreamSink {
       width: video.width,
       height: video.height,
       framerate: video.fps,
-      videocodecid: FLV_CODEC_AVC,
+      videocodecid: flvVideoCodecId(video),
       videodatarate: video.bitrateKbps,
       audiocodecid: FLV_SOUND_AAC,
       audiodatarate: audio.bitrateKbps,
@@ -285,7 +287,7 @@ export class RtmpPublisher implements EncodedStreamSink {
       encoder: 'Cuecast',
     });
     connection.send(CSID_DATA, MSG_DATA_AMF0, ts, encodeAmf0('@setDataFrame', 'onMetaData', metadata));
-    connection.send(CSID_VIDEO, MSG_VIDEO, ts, avcSequenceHeaderBody(video.decoderConfig));
+    connection.send(CSID_VIDEO, MSG_VIDEO, ts, flvVideoSequenceHeaderBody(video));
     connection.send(CSID_AUDIO, MSG_AUDIO, ts, aacAudioBody(AAC_SEQUENCE_HEADER, audio.audioSpecificConfig));
     this.waitForKeyframe = true;
   }
