@@ -3,8 +3,8 @@
 // each source has (latest frame or slate), renders the programme frame and hands it
 // to the encoder, which drops rather than queues when it cannot keep up.
 import type { CanvasSettings, EncoderSettings, SourceSpec } from '../../shared/model';
-import type { ProgramEncoder } from './encoder/x264Encoder';
-import { X264Encoder } from './encoder/x264Encoder';
+import type { ProgramEncoder } from './encoder/programEncoder';
+import { FfmpegProgramEncoder } from './encoder/programEncoder';
 import { samplesPerFrame } from './encoder/x264Args';
 import type { Logger } from './logger';
 import { SourceWorker } from './sources/sourceWorker';
@@ -139,7 +139,7 @@ export class ProgramPipeline {
     const { canvas, encoder, ffmpegPath, logger } = this.options;
     const created = this.options.createEncoder
       ? this.options.createEncoder(canvas, encoder)
-      : new X264Encoder({ canvas, settings: encoder, ffmpegPath, logger });
+      : new FfmpegProgramEncoder({ canvas, settings: encoder, ffmpegPath, logger });
     created.onFailure((reason) => this.onEncoderFailure(created, reason));
     return created;
   }

@@ -4,7 +4,7 @@
 import { join } from 'node:path';
 import { StudioError } from '../../shared/contract';
 import type { OutputInfo, OutputKind, OutputState } from '../../shared/model';
-import type { ProgramEncoder } from '../engine/encoder/x264Encoder';
+import type { ProgramEncoder } from '../engine/encoder/programEncoder';
 import type { Logger } from '../engine/logger';
 import { FlvRecorder } from '../engine/outputs/flvRecorder';
 import { RtmpPublisher } from '../engine/outputs/rtmp/rtmpPublisher';

@@ -84,11 +84,26 @@ const FLV_OUT = ['-flush_packets', '1', '-f', 'flv', '-flvflags', 'no_duration_f
  * made each video packet wait for audio (measured ~200 ms at 720p30, ~13 ms alone).
  */
 export function x264EncoderArgs(canvas: CanvasSettings, settings: EncoderSettings): string[] {
+  return videoEncoderArgs(canvas, x264VideoCodecArgs(canvas, settings), 'flv');
+}
+
+/**
+ * Any video encoder's process. H.264 leaves as FLV; HEVC as MPEG-TS, which carries
+ * PTS and DTS (B-frames) and which ffmpeg 5.1 can write for HEVC, unlike FLV.
+ */
+export function videoEncoderArgs(
+  canvas: CanvasSettings,
+  codecArgs: readonly string[],
+  container: 'flv' | 'mpegts',
+  inputArgs: readonly string[] = [],
+): string[] {
   const preview = previewSize(canvas);
+  const out = container === 'flv' ? FLV_OUT : ['-flush_packets', '1', '-f', 'mpegts', '-muxdelay', '0', '-muxpreload', '0'];
   return [
+    ...inputArgs,
     ...NO_PROBE, '-f', 'rawvideo', '-pix_fmt', 'yuv420p', '-s', `${canvas.width}x${canvas.height}`, '-r', String(canvas.fps),
     '-i', 'pipe:0',
-    '-map', '0:v', ...x264VideoCodecArgs(canvas, settings), ...FLV_OUT, 'pipe:1',
+    '-map', '0:v', ...codecArgs, ...out, 'pipe:1',
     // Programme monitor for the control room: small thumbnails, never full frames.
     // Every frame, with the cheapest scaler: an fps filter here held the encoder back
     // (~140 ms when audio shared the process, ~10 ms at p95 alone).

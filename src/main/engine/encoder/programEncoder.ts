@@ -1,16 +1,16 @@
-// The programme encoder stage: one supervised ffmpeg that takes the switcher's raw
-// frames and PCM and gives back coded access units (parsed from its FLV stdout) to
-// every attached output, plus programme thumbnails. Replaceable behind
-// ProgramEncoder so the hardware-encoder work can slot in other families.
+// The programme encoder stage: supervised ffmpeg processes (video, audio) that take
+// the switcher's raw frames and PCM and give back coded access units to every
+// attached output, plus programme thumbnails. Any ffmpeg video encoder fits: H.264
+// leaves ffmpeg as FLV, HEVC as MPEG-TS (ffmpeg 5.1 cannot put HEVC in FLV).
 import type { CanvasSettings, EncoderSettings } from '../../../shared/model';
 import type { Logger } from '../logger';
 import type { AudioConfig, EncodedFrame, EncodedStreamSink, VideoConfig } from '../media/packets';
 import { releaseFrame, retainFrame } from '../media/framePool';
-import { FlvReader } from '../mux/flvTags';
-import { FlvToPackets } from '../mux/flvToPackets';
 import { FfmpegProcess, type ProcessExit } from '../process/ffmpegProcess';
 import { JpegSplitter } from '../sources/jpegSplitter';
-import { AAC_PRIMING_MS, aacEncoderArgs, x264EncoderArgs } from './x264Args';
+import { flvAacParser, flvH264Parser, tsHevcParser, type UnnumberedVideoFrame } from './codedOutputParsers';
+import { EncodedStreamAssembler } from './encodedStreamAssembler';
+import { AAC_PRIMING_MS, aacEncoderArgs, videoEncoderArgs, x264VideoCodecArgs } from './x264Args';
 
 /** How many written frames we remember the programme number of (~30 s at 30 fps). */
 const FRAME_MAP_SIZE = 1024;
@@ -38,15 +38,29 @@ export interface ProgramEncoder {
   dispose(): Promise<void>;
 }
 
-export interface X264EncoderOptions {
+/** Which ffmpeg video encoder, with its arguments (from the encoder settings model). */
+export interface VideoEncoderChoice {
+  readonly codec: 'h264' | 'hevc';
+  /** "-c:v libx264 -preset …" and the rest of the coding options. */
+  readonly codecArgs: readonly string[];
+  /** For the operator: "x264 veryfast", "NVENC HEVC". */
+  readonly label: string;
+  /** Arguments that must come before the input (VA-API's device). */
+  readonly inputArgs?: readonly string[];
+}
+
+export interface ProgramEncoderOptions {
   readonly canvas: CanvasSettings;
   readonly settings: EncoderSettings;
   readonly ffmpegPath: string;
   readonly logger: Logger;
+  /** libx264 with the settings when absent. */
+  readonly video?: VideoEncoderChoice;
 }
 
-export class X264Encoder implements ProgramEncoder {
-  /** Video: raw frames in, H.264 FLV and thumbnails out. */
+export class FfmpegProgramEncoder implements ProgramEncoder {
+  readonly video: VideoEncoderChoice;
+  /** Video: raw frames in, coded video and thumbnails out. */
   private readonly process: FfmpegProcess;
   /** Audio: PCM in, AAC FLV out (see aacEncoderArgs for why it is separate). */
   private readonly audioProcess: FfmpegProcess;
@@ -67,11 +81,16 @@ export class X264Encoder implements ProgramEncoder {
   private firstProgramFrame: number | null = null;
   private readonly maxBacklogBytes: number;
 
-  constructor(private readonly options: X264EncoderOptions) {
+  constructor(private readonly options: ProgramEncoderOptions) {
+    this.video = options.video ?? {
+      codec: 'h264',
+      codecArgs: x264VideoCodecArgs(options.canvas, options.settings),
+      label: 'x264',
+    };
     this.process = new FfmpegProcess({
-      role: 'encoder',
+      role: `encoder ${this.video.label}`,
       ffmpegPath: options.ffmpegPath,
-      args: x264EncoderArgs(options.canvas, options.settings),
+      args: videoEncoderArgs(options.canvas, this.video.codecArgs, this.video.codec === 'h264' ? 'flv' : 'mpegts', this.video.inputArgs),
       logger: options.logger,
       extraPipes: 1,
       stdinIsMedia: true,
@@ -103,26 +122,21 @@ export class X264Encoder implements ProgramEncoder {
     this.process.start();
     this.audioProcess.start();
     this.state = 'running';
-    const videoReader = new FlvReader();
-    const audioReader = new FlvReader();
-    const packets = new FlvToPackets({
-      sink: { onConfig: (v, a) => this.onConfig(v, a), onFrame: (f) => this.onFrame(f) },
-      width: this.options.canvas.width,
-      height: this.options.canvas.height,
-      fps: this.options.canvas.fps,
-      videoBitrateKbps: this.options.settings.videoBitrateKbps,
-      audioBitrateKbps: this.options.settings.audioBitrateKbps,
-      logger: this.options.logger,
-    });
-    const read = (reader: FlvReader) => (chunk: Buffer) => {
+    const { canvas, settings } = this.options;
+    const assembler = new EncodedStreamAssembler({ onConfig: (v, a) => this.onConfig(v, a), onFrame: (f) => this.onFrame(f) });
+    const info = { width: canvas.width, height: canvas.height, fps: canvas.fps, bitrateKbps: settings.videoBitrateKbps };
+    const videoOut = { onConfig: (c: VideoConfig) => assembler.setVideo(c), onFrame: (f: UnnumberedVideoFrame) => assembler.frame({ ...f, frame: -1 }) };
+    const videoParser = this.video.codec === 'h264' ? flvH264Parser(info, videoOut) : tsHevcParser(info, videoOut);
+    const audioParser = flvAacParser(settings.audioBitrateKbps, { onConfig: (c) => assembler.setAudio(c), onFrame: (f) => assembler.frame(f) });
+    const read = (parser: { push(chunk: Buffer): void }) => (chunk: Buffer) => {
       try {
-        packets.onTags(reader.push(chunk));
+        parser.push(chunk);
       } catch (err) {
         this.fail(`encoder output unreadable: ${(err as Error).message}`);
       }
     };
-    this.process.stdout.on('data', read(videoReader));
-    this.audioProcess.stdout.on('data', read(audioReader));
+    this.process.stdout.on('data', read(videoParser));
+    this.audioProcess.stdout.on('data', read(audioParser));
     const jpegs = new JpegSplitter();
     this.process.pipe(3).on('data', (chunk: Buffer) => {
       for (const jpeg of jpegs.push(chunk)) this.preview = jpeg;

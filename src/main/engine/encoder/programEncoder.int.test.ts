@@ -1,0 +1,90 @@
+// The encoder stage with real ffmpeg: an HEVC programme (x265) leaves ffmpeg as
+// MPEG-TS, becomes Enhanced FLV in a recording, and decodes frame for frame; and the
+// stage's frames carry programme timestamps.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { checkFlvFile, hevcAnnexB } from '../../../../test/support/enhancedFlvCheck';
+import { createMemoryLogger } from '../logger';
+import type { EncodedFrame } from '../media/packets';
+import { FlvRecorder } from '../outputs/flvRecorder';
+import { solidFrame } from '../switcher/frameOps';
+import { FfmpegProgramEncoder } from './programEncoder';
+
+const canvas = { width: 640, height: 360, fps: 30 } as const;
+const settings = { videoBitrateKbps: 1500, audioBitrateKbps: 128, keyframeIntervalSec: 1, x264Preset: 'ultrafast' } as const;
+const x265 = ['-c:v', 'libx265', '-preset', 'ultrafast', '-tune', 'zerolatency', '-b:v', '1500k', '-g', '30', '-x265-params', 'log-level=error', '-pix_fmt', 'yuv420p'];
+
+let cleanup: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const c of cleanup.reverse()) await c();
+  cleanup = [];
+});
+
+/** Feeds frames at the programme rate; returns how many the encoder took. */
+async function feed(encoder: FfmpegProgramEncoder, frames: number, firstProgramFrame: number): Promise<number> {
+  const colours = ['#c0392b', '#27ae60', '#2980b9'].map((c) => solidFrame(canvas, c));
+  const audio = Buffer.alloc(1600 * 4);
+  let accepted = 0;
+  for (let i = 0; i < frames; i++) {
+    // While ffmpeg starts, the stage refuses frames rather than queue them (as live).
+    if (encoder.write(firstProgramFrame + i, colours[i % 3], audio)) accepted++;
+    await new Promise((r) => setTimeout(r, 1000 / canvas.fps));
+  }
+  return accepted;
+}
+
+describe('FfmpegProgramEncoder', () => {
+  it('records an HEVC programme as Enhanced FLV that decodes frame for frame', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cuecast-hevc-'));
+    const encoder = new FfmpegProgramEncoder({ canvas, settings, ffmpegPath: 'ffmpeg', logger: createMemoryLogger(), video: { codec: 'hevc', codecArgs: x265, label: 'x265' } });
+    const recorder = new FlvRecorder({ name: 'rec', folder: dir, logger: createMemoryLogger() });
+    cleanup.push(async () => {
+      await recorder.stop();
+      await encoder.dispose();
+      rmSync(dir, { recursive: true, force: true });
+    });
+    recorder.start();
+    encoder.addSink(recorder);
+    encoder.start();
+    const accepted = await feed(encoder, 90, 0);
+    await new Promise((r) => setTimeout(r, 1500));
+    await recorder.stop();
+    const file = join(dir, readdirSync(dir).find((f) => f.endsWith('.flv'))!);
+    const flv = checkFlvFile(file);
+    expect(flv.videoCodecId).toBe(0x68766331); // 'hvc1'
+    const coded = flv.video.filter((t) => t.packetType !== 0);
+    // Every frame the encoder took is recorded, but the last: an MPEG-TS video PES is
+    // complete only when the next one starts.
+    expect(accepted).toBeGreaterThan(45);
+    expect(coded.length).toBe(accepted - 1);
+    expect(coded[0].keyframe).toBe(true);
+    const annexB = join(dir, 'out.hevc');
+    writeFileSync(annexB, hevcAnnexB(flv));
+    const decoded = execFileSync('ffmpeg', ['-v', 'error', '-xerror', '-f', 'hevc', '-i', annexB, '-f', 'framemd5', '-'], { encoding: 'utf8' });
+    expect(decoded.split('\n').filter((l) => /^0,/.test(l)).length).toBe(coded.length);
+  }, 30_000);
+
+  it('puts coded frames on the programme timeline and numbers them with programme frames', async () => {
+    const encoder = new FfmpegProgramEncoder({ canvas, settings, ffmpegPath: 'ffmpeg', logger: createMemoryLogger() });
+    cleanup.push(() => encoder.dispose());
+    const frames: EncodedFrame[] = [];
+    encoder.addSink({ onConfig: () => undefined, onFrame: (f) => frames.push(f) });
+    encoder.start();
+    const accepted = await feed(encoder, 45, 300);
+    await new Promise((r) => setTimeout(r, 1000));
+    const video = frames.filter((f) => f.type === 'video');
+    expect(video.length).toBe(accepted);
+    // The first frame the encoder took, whatever it refused while starting.
+    const first = video[0].type === 'video' ? video[0].frame : -1;
+    expect(first).toBeGreaterThanOrEqual(300);
+    expect(video[0]).toMatchObject({ keyframe: true, dtsMs: Math.round((first * 1000) / canvas.fps) });
+    video.forEach((f, i) => expect(f.type === 'video' && f.frame).toBe(first + i));
+    const audio = frames.filter((f) => f.type === 'audio');
+    expect(audio.length).toBeGreaterThan(20);
+    // Audio sits on the same timeline (within AAC's priming of the first picture).
+    expect(Math.abs(audio[0].dtsMs - (first * 1000) / canvas.fps)).toBeLessThanOrEqual(22);
+  }, 30_000);
+});
