@@ -1,7 +1,7 @@
 // `npm run bench`: the figures the live switching studio must show, measured against
 // real ffmpeg and a real nginx-rtmp ingest on this machine, side by side with bare
 // ffmpeg in the same run. Prints a table and writes bench/results.json.
-//   BENCH_ONLY=cuts,stall,failover,cost,latency,orphans   run a subset
+//   BENCH_ONLY=probe,cuts,stall,failover,cost,latency,orphans   run a subset
 //   BENCH_QUICK=1                                 shorter runs (smoke check)
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -12,8 +12,9 @@ import { runEncoderFailover } from './encoderFailover';
 import { runLatency } from './latency';
 import { runNoStall } from './noStall';
 import { runOrphans } from './orphans';
+import { runProbeBench } from './probe';
 
-const only = new Set((process.env.BENCH_ONLY ?? 'cuts,stall,failover,cost,latency,orphans').split(','));
+const only = new Set((process.env.BENCH_ONLY ?? 'probe,cuts,stall,failover,cost,latency,orphans').split(','));
 const quick = process.env.BENCH_QUICK === '1';
 
 interface Row {
@@ -43,6 +44,15 @@ async function main(): Promise<void> {
     }
   };
 
+  const probe = await step('probe', () => runProbeBench('ffmpeg'));
+  if (probe) {
+    rows.push({
+      figure: 'encoder probe (720p30 canvas)',
+      measured: `availability of every listed encoder in ${probe.availabilityCheckMs} ms; with speeds ${probe.fullProbeMs} ms; working: ${probe.working.join(', ')}; ${probe.unavailable} unavailable`,
+      target: 'availability < 3000 ms',
+      pass: probe.availabilityCheckMs < 3000,
+    });
+  }
   const cuts = await step('cuts', () => runCutAccuracy({ cuts: quick ? 8 : 30 }));
   if (cuts) {
     rows.push({

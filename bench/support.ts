@@ -33,7 +33,7 @@ export function benchShow(canvas: CanvasSettings, extraSources: ShowConfig['sour
 
 export async function benchStudio(show: ShowConfig): Promise<{ studio: Studio; dataDir: string }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'cuecast-bench-'));
-  const studio = await createStudio({ dataDir, show, rehearsal: false, logger: createMemoryLogger() });
+  const studio = await createStudio({ dataDir, show, rehearsal: false, logger: createMemoryLogger(), probeEncodersAtStart: false });
   return { studio, dataDir };
 }
 

@@ -37,6 +37,7 @@ function snapshot(frame: number, log: StudioSnapshot['log'] = []): StudioSnapsho
     onAir: false,
     log,
     previewUrlTemplate: null,
+    encoderProbe: null,
   };
 }
 

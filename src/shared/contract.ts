@@ -3,8 +3,11 @@
 // every request's params with the schema here before acting on it.
 import { z } from 'zod';
 import type {
+  AutoEncoderChoice,
   CanvasSettings,
   DeviceList,
+  EncoderProbeResult,
+  EncoderProbeSnapshot,
   LogEntry,
   StudioSnapshot,
   SwitcherState,
@@ -68,6 +71,9 @@ export const requestSchemas = {
   'audio:setMode': z.object({ mode: z.enum(['follow', 'fixed']), sourceId: id.optional() }),
   'canvas:set': canvasSchema,
   'encoder:set': encoderSettingsSchema.partial(),
+  /** Start a probe (or re-probe with force); answers at once with the current state. */
+  'encoder:probe': z.object({ force: z.boolean().optional() }).strict(),
+  'encoder:capabilities': empty,
   'output:add': z.object({
     name,
     kind: z.enum(['rtmp', 'record']),
@@ -106,6 +112,9 @@ export interface RequestResults {
   'audio:setMode': { ok: true };
   'canvas:set': CanvasSettings;
   'encoder:set': { ok: true };
+  'encoder:probe': EncoderProbeSnapshot;
+  /** The last completed probe and Auto's choice for the current canvas, with its reason. */
+  'encoder:capabilities': { result: EncoderProbeResult | null; auto: AutoEncoderChoice | null; probing: boolean };
   'output:add': { id: string };
   'output:remove': { ok: true };
   'output:start': { ok: true };

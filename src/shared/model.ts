@@ -175,6 +175,11 @@ export interface StudioSnapshot {
    * replace `{id}` with a source id, a scene id or `program`.
    */
   readonly previewUrlTemplate: string | null;
+  /**
+   * Encoder capabilities of this machine; null until the first probe starts. Optional
+   * only until every snapshot literal (studioStore.test.ts) sets it.
+   */
+  readonly encoderProbe: EncoderProbeSnapshot | null;
 }
 
 export interface CaptureDeviceInfo {
@@ -188,4 +193,73 @@ export interface DeviceList {
   readonly devices: readonly CaptureDeviceInfo[];
   /** Why the list is empty or partial, per backend ("no /dev/video* nodes", "ffmpeg built without decklink"). */
   readonly notes: readonly string[];
+}
+
+export type VideoCodec = 'h264' | 'hevc' | 'av1';
+
+export type EncoderFamilyId = 'nvenc' | 'qsv' | 'amf' | 'videotoolbox' | 'vaapi' | 'v4l2m2m' | 'x264' | 'x265' | 'svtav1';
+
+/** One encoder the ffmpeg build lists (one per render node for VA-API), after its test encode. */
+export interface EncoderCapability {
+  /** ffmpeg encoder name, with the render node for VA-API: "h264_vaapi@/dev/dri/renderD128". */
+  readonly id: string;
+  readonly encoder: string;
+  readonly family: EncoderFamilyId;
+  /** "NVENC HEVC", "x264". */
+  readonly label: string;
+  readonly codec: VideoCodec;
+  readonly hardware: boolean;
+  readonly device: string | null;
+  /** working: a test encode succeeded (at the canvas, or only at 1280x720 when acceptsCanvas is false). */
+  readonly state: 'working' | 'unavailable';
+  readonly acceptsCanvas: boolean;
+  /** Why it is unavailable or refuses the canvas: ffmpeg's first real error line. */
+  readonly reason: string | null;
+  /** Frames per second measured at the canvas over ~2 s; null when not measured. */
+  readonly fps: number | null;
+}
+
+export interface EncoderFamilyInfo {
+  readonly family: EncoderFamilyId;
+  readonly label: string;
+  readonly hardware: boolean;
+  /** False when this ffmpeg build has none of the family's encoders. */
+  readonly listed: boolean;
+}
+
+export interface EncoderProbeResult {
+  readonly canvas: CanvasSettings;
+  readonly ffmpegVersion: string;
+  /** When the probe ran (ms since epoch); a cached result keeps its original time. */
+  readonly probedAt: number;
+  readonly fromCache: boolean;
+  /** Wall time of the parallel test encodes (all candidates). */
+  readonly availabilityMs: number;
+  /** Wall time of the whole probe, speed measurements included. */
+  readonly totalMs: number;
+  readonly families: readonly EncoderFamilyInfo[];
+  readonly encoders: readonly EncoderCapability[];
+}
+
+/** Auto's pick for the canvas and destinations, with the fallback chain and the reason in words. */
+export interface AutoEncoderChoice {
+  /** EncoderCapability id; null when nothing works. */
+  readonly encoderId: string | null;
+  readonly label: string;
+  readonly reason: string;
+  /** Measured speed holds the canvas rate with margin. */
+  readonly holdsRate: boolean;
+  /** The next encoders to fall back to, best first (ids). */
+  readonly fallback: readonly string[];
+  /** The profile it would encode with: "H.264 High@4.1, CBR 6000 kbps, keyframe 2 s, x264 veryfast". */
+  readonly profile: string;
+  readonly warnings: readonly string[];
+}
+
+export interface EncoderProbeSnapshot {
+  readonly state: 'probing' | 'done' | 'failed';
+  /** The last completed result (kept while a re-probe runs). */
+  readonly result: EncoderProbeResult | null;
+  readonly auto: AutoEncoderChoice | null;
+  readonly error: string | null;
 }

@@ -23,6 +23,8 @@ export interface CreateStudioOptions {
   readonly show?: ShowConfig;
   /** Start the built-in rehearsal ingest (default true). */
   readonly rehearsal?: boolean;
+  /** Probe encoders in the background at start (default true; benchmarks that time the live path turn it off). */
+  readonly probeEncodersAtStart?: boolean;
 }
 
 export async function createStudio(options: CreateStudioOptions): Promise<Studio> {
@@ -40,6 +42,8 @@ export async function createStudio(options: CreateStudioOptions): Promise<Studio
     secrets: options.secrets ?? createFileKeySecretBox(options.dataDir),
     show,
     rehearsal,
+    dataDir: options.dataDir,
+    probeEncodersAtStart: options.probeEncodersAtStart,
   });
   if (loaded.problem) studio.log('warn', loaded.problem);
   studio.persist();

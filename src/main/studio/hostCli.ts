@@ -16,7 +16,8 @@ const USAGE = `Usage: cuecast serve [--port 8787] [--host 127.0.0.1] [--lan] [--
   --lan        listen on every interface (0.0.0.0) so tablets on the LAN can connect
   --token      API token (default: a random one, printed with the URL)
   --data-dir   where the show, sealed keys and recordings live (default ~/.cuecast)
-  --port 0     pick a free port`;
+  --port 0     pick a free port
+  --no-encoder-probe  skip the background encoder probe at start (benchmarks)`;
 
 async function main(argv: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
@@ -30,6 +31,7 @@ async function main(argv: string[]): Promise<void> {
       'data-dir': { type: 'string' },
       ffmpeg: { type: 'string' },
       quiet: { type: 'boolean', default: false },
+      'no-encoder-probe': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   });
@@ -43,7 +45,7 @@ async function main(argv: string[]): Promise<void> {
   const staticDir = join(here, 'renderer');
   const dataDir = resolve(values['data-dir'] ?? process.env.CUECAST_DATA_DIR ?? join(homedir(), '.cuecast'));
   const token = values.token ?? process.env.CUECAST_TOKEN ?? randomBytes(16).toString('hex');
-  const studio = await createStudio({ dataDir, ffmpegPath: values.ffmpeg, logger });
+  const studio = await createStudio({ dataDir, ffmpegPath: values.ffmpeg, logger, probeEncodersAtStart: !values['no-encoder-probe'] });
   const host = await startHost(studio, {
     port: Number(values.port),
     host: values.lan ? '0.0.0.0' : values.host,

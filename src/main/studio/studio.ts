@@ -2,7 +2,12 @@
 // contract. Every request is parsed with its schema, answered to its caller, and the
 // resulting state is broadcast to everyone (STYLE.md rules 4 and 5).
 import { requestSchemas, StudioError, type EventName, type EventPayloads, type RequestName } from '../../shared/contract';
-import type { LogEntry, SceneInfo, SourceSpec, StudioSnapshot, SwitcherState } from '../../shared/model';
+import type { EncoderProbeSnapshot, LogEntry, SceneInfo, SourceSpec, StudioSnapshot, SwitcherState } from '../../shared/model';
+import { join } from 'node:path';
+import { chooseAutoEncoder } from '../engine/encoder/autoEncoder';
+import { presetForIngestUrl } from '../engine/encoder/destinationPresets';
+import { DEFAULT_VIDEO_SETTINGS } from '../engine/encoder/encoderSettings';
+import { probeEncoders } from '../engine/encoder/encoderProbe';
 import type { Logger } from '../engine/logger';
 import { RehearsalIngest, REHEARSAL_KEY } from '../engine/outputs/rehearsalIngest';
 import { ProgramPipeline } from '../engine/programPipeline';
@@ -22,6 +27,10 @@ export interface StudioOptions {
   readonly secrets: SecretBox;
   readonly show: ShowConfig;
   readonly rehearsal: RehearsalIngest | null;
+  /** Where the encoder probe caches its results (dataDir/encoderProbe.json). */
+  readonly dataDir?: string;
+  /** Probe encoders in the background at start (default true): ~10 s of CPU on a first run, then cached. */
+  readonly probeEncodersAtStart?: boolean;
 }
 
 const MAX_LOG = 200;
@@ -41,6 +50,8 @@ export class Studio {
   private cpuPercent = 0;
   private disposed = false;
   previewUrlTemplate: string | null = null;
+  encoderProbe: EncoderProbeSnapshot | null = null;
+  private readonly probeAbort = new AbortController();
 
   constructor(private readonly options: StudioOptions) {
     this.show = options.show;
@@ -67,6 +78,45 @@ export class Studio {
       this.changed();
     }, 1000);
     this.log('info', `Studio ready: ${this.show.canvas.width}x${this.show.canvas.height}@${this.show.canvas.fps}`);
+    if (this.options.probeEncodersAtStart ?? true) this.probeEncoders(false);
+  }
+
+  /**
+   * Starts a probe in the background (separate ffmpeg processes, never blocking a
+   * request) and answers with the current state; a probe already running is not doubled.
+   */
+  probeEncoders(force: boolean): EncoderProbeSnapshot {
+    if (this.encoderProbe?.state === 'probing' || this.disposed) return this.encoderProbe ?? this.probeSnapshot('failed', null);
+    const canvas = this.show.canvas;
+    this.encoderProbe = this.probeSnapshot('probing', this.encoderProbe?.result ?? null);
+    this.changed();
+    const cacheFile = this.options.dataDir ? join(this.options.dataDir, 'encoderProbe.json') : null;
+    probeEncoders({ ffmpegPath: this.options.ffmpegPath, canvas, cacheFile, force, signal: this.probeAbort.signal })
+      .then((result) => {
+        this.encoderProbe = this.probeSnapshot('done', result);
+        const auto = this.encoderProbe.auto;
+        if (!result.fromCache) this.log('info', `Encoder probe: ${result.encoders.filter((e) => e.state === 'working').length} working of ${result.encoders.length} in ${result.totalMs} ms`);
+        if (auto) this.log(auto.holdsRate ? 'info' : 'warn', `Auto encoder: ${auto.reason}`);
+      })
+      .catch((err: unknown) => {
+        this.encoderProbe = { ...this.probeSnapshot('failed', this.encoderProbe?.result ?? null), error: (err as Error).message };
+      })
+      .finally(() => {
+        this.changed();
+        // The canvas changed while this probe ran: its result is for the old canvas.
+        if (!this.disposed && this.show.canvas !== canvas) this.probeEncoders(false);
+      });
+    return this.encoderProbe;
+  }
+
+  /** Auto's choice is recomputed from the last result for the current canvas and outputs. */
+  probeSnapshot(state: EncoderProbeSnapshot['state'], result: EncoderProbeSnapshot['result']): EncoderProbeSnapshot {
+    const canvas = this.show.canvas;
+    const sameCanvas = result && result.canvas.width === canvas.width && result.canvas.height === canvas.height && result.canvas.fps === canvas.fps;
+    const destinations = this.outputs.info().filter((o) => o.kind === 'rtmp' && !o.rehearsal).map((o) => presetForIngestUrl(o.target));
+    const settings = { ...DEFAULT_VIDEO_SETTINGS, bitrateKbps: this.show.encoder.videoBitrateKbps, keyframeIntervalSec: this.show.encoder.keyframeIntervalSec };
+    const auto = result && sameCanvas ? chooseAutoEncoder({ probe: result, canvas, destinations, settings }) : null;
+    return { state, result, auto, error: null };
   }
 
   get ffmpegPath(): string {
@@ -132,6 +182,8 @@ export class Studio {
       onAir: this.outputs.info().some((o) => o.kind === 'rtmp' && o.state !== 'idle'),
       log: this.logEntries.slice(-50),
       previewUrlTemplate: this.previewUrlTemplate,
+      // Auto follows the outputs and bitrate as they change, between probes.
+      encoderProbe: this.encoderProbe && { ...this.probeSnapshot(this.encoderProbe.state, this.encoderProbe.result), error: this.encoderProbe.error },
     };
   }
 
@@ -244,6 +296,7 @@ export class Studio {
     this.disposed = true;
     if (this.healthTimer) clearInterval(this.healthTimer);
     if (this.statePending) clearTimeout(this.statePending);
+    this.probeAbort.abort();
     await withDeadline(this.outputs.stopAll(), 3000);
     await withDeadline(this.pipeline.dispose(), 5000);
     await withDeadline(this.rehearsal?.dispose() ?? Promise.resolve(), 2000);

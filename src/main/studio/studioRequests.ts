@@ -97,12 +97,20 @@ export function createRequestHandlers(studio: Studio): RequestHandlers {
       requireOffAir('canvas');
       await studio.rebuildPipeline({ ...studio.config, canvas });
       studio.log('info', `Canvas is now ${canvas.width}x${canvas.height}@${canvas.fps}`);
+      // Capabilities depend on the canvas (4K, portrait): re-check (a cache hit when seen before).
+      if (studio.encoderProbe) studio.probeEncoders(false);
       return canvas;
     },
     'encoder:set': async (partial) => {
       requireOffAir('encoder settings');
       await studio.rebuildPipeline({ ...studio.config, encoder: { ...studio.config.encoder, ...partial } });
       return ok;
+    },
+    'encoder:probe': ({ force }) => studio.probeEncoders(force ?? false),
+    'encoder:capabilities': () => {
+      const probe = studio.encoderProbe;
+      const current = probe ? studio.probeSnapshot(probe.state, probe.result) : null;
+      return { result: current?.result ?? null, auto: current?.auto ?? null, probing: probe?.state === 'probing' };
     },
 
     'output:add': ({ name, kind, target, streamKey }) => {

@@ -9,6 +9,7 @@ import { AddSourceDialog } from './AddSourceDialog';
 import { AudioPanel } from './AudioPanel';
 import { CanvasPanel } from './CanvasPanel';
 import { ConnectionBanner } from './ConnectionBanner';
+import { EncoderPanel } from './EncoderPanel';
 import { GoLivePanel } from './GoLivePanel';
 import { HealthStrip } from './HealthStrip';
 import { HotkeyLegend } from './HotkeyLegend';
@@ -68,6 +69,7 @@ function ControlRoom() {
             <GoLivePanel />
             <AudioPanel />
             <CanvasPanel />
+            <EncoderPanel />
             <HotkeyLegend />
             <LogPanel />
           </aside>

@@ -1,0 +1,64 @@
+// The encoder panel end to end: the built headless host probes this machine's real
+// ffmpeg in the background at start (no GPU here), and the control room shows it.
+import { randomBytes } from 'node:crypto';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from './support/chromium';
+import { startHostProcess, type HostProcess } from './support/hostProcess';
+
+const token = `e2e-${randomBytes(6).toString('hex')}`;
+let host: HostProcess | undefined;
+let browser: Browser | undefined;
+let page: Page;
+const pageErrors: string[] = [];
+
+const panel = (): Locator => page.getByTestId('encoder-panel');
+const probeState = (): Promise<string | null> => panel().getAttribute('data-probe-state');
+
+describe('encoder panel', () => {
+  beforeAll(async () => {
+    host = await startHostProcess(token);
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1600, height: 1200 } });
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    await page.goto(host.url);
+  });
+
+  afterAll(async () => {
+    // Both, always, whatever failed: a leaked host keeps ffmpegs running.
+    await browser?.close().catch(() => undefined);
+    await host?.stop();
+  });
+
+  it('shows x264 working with a measured speed and hardware unavailable with its reason', async () => {
+    await panel().scrollIntoViewIfNeeded();
+    await expect.poll(probeState, { timeout: 60_000, interval: 200 }).toBe('done');
+    const x264 = page.getByTestId('encoder-libx264');
+    expect(await x264.getAttribute('data-state')).toBe('working');
+    expect(Number(await x264.getAttribute('data-fps'))).toBeGreaterThan(0);
+    expect(await x264.textContent()).toMatch(/\d+(\.\d+)? fps/);
+
+    // This machine has no GPU: every hardware family this ffmpeg lists is unavailable, with ffmpeg's reason.
+    const nvenc = page.getByTestId('encoder-family-nvenc');
+    expect(await nvenc.getAttribute('data-state')).toBe('unavailable');
+    expect(await page.getByTestId('encoder-h264_nvenc').textContent()).toContain('Cannot load libcuda.so.1');
+    expect(await page.locator('[data-testid^="encoder-family-"][data-state="unavailable"]').count()).toBeGreaterThanOrEqual(1);
+    expect(await page.getByTestId('encoder-family-amf').getAttribute('data-state')).toBe('notListed');
+
+    // Auto's choice and why: software that holds 720p30, and the profile it would use.
+    expect(await page.getByTestId('encoder-auto-reason').textContent()).toMatch(/^x264 veryfast: [\d.]+ fps at 1280x720; no hardware encoder works on this machine$/);
+    expect(await page.getByTestId('encoder-profile').textContent()).toMatch(/^H\.264 High@3\.1, CBR \d+ kbps/);
+  });
+
+  it('re-probes on request and comes back with a fresh result', async () => {
+    const before = await panel().textContent();
+    await page.getByTestId('encoder-reprobe').click();
+    await expect.poll(probeState, { timeout: 10_000, interval: 50 }).toBe('probing');
+    expect(await page.getByTestId('encoder-reprobe').isDisabled()).toBe(true);
+    await expect.poll(probeState, { timeout: 60_000, interval: 200 }).toBe('done');
+    expect(await panel().textContent()).toMatch(/Probed at 1280x720@30/);
+    expect(before).toBeTruthy();
+    expect(Number(await page.getByTestId('encoder-libx264').getAttribute('data-fps'))).toBeGreaterThan(0);
+    expect(pageErrors).toEqual([]);
+  });
+});
