@@ -33,7 +33,7 @@ function snapshot(frame: number, log: StudioSnapshot['log'] = []): StudioSnapsho
     scenes: [{ id: 's', name: 'Scene', layout: 'pip', sources: ['a', 'c'] }],
     switcher,
     outputs: [],
-    health: { programFps: 30, programFrame: frame, cpuPercent: 0, encoderSpeed: null, encoderFps: null, droppedFrames: 0 },
+    health: { programFps: 30, programFrame: frame, cpuPercent: 0, encoderSpeed: null, encoderFps: null, droppedFrames: 0, encoderLabel: null },
     onAir: false,
     log,
     previewUrlTemplate: null,

@@ -44,6 +44,7 @@ export const encoderSettingsSchema = z.object({
   audioBitrateKbps: z.number().int().min(32).max(320),
   keyframeIntervalSec: z.number().min(0.5).max(10),
   x264Preset: z.enum(['auto', 'ultrafast', 'superfast', 'veryfast', 'faster', 'fast', 'medium']),
+  encoder: z.string().min(1).max(120).optional(),
 });
 
 export const transitionSchema = z.object({

@@ -115,6 +115,12 @@ export interface EncoderSettings {
   readonly keyframeIntervalSec: number;
   /** x264 preset; "auto" picks what this canvas can hold in real time. */
   readonly x264Preset: 'auto' | 'ultrafast' | 'superfast' | 'veryfast' | 'faster' | 'fast' | 'medium';
+  /**
+   * Which encoder: "auto" (Auto's choice from the probe, with its fallback chain) or
+   * an encoder id from the probe ("hevc_nvenc", "h264_vaapi@/dev/dri/renderD128").
+   * Absent means auto.
+   */
+  readonly encoder?: string;
 }
 
 export type OutputKind = 'rtmp' | 'record';
@@ -151,6 +157,8 @@ export interface HealthInfo {
   readonly encoderFps: number | null;
   /** Programme frames the encoder could not take (overload). */
   readonly droppedFrames: number;
+  /** The encoder running now ("x264", "NVENC HEVC"). */
+  readonly encoderLabel: string | null;
 }
 
 export interface LogEntry {

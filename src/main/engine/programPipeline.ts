@@ -20,8 +20,11 @@ export interface ProgramPipelineOptions {
   readonly onBusChange?: (frame: number) => void;
   /** Encoder died and is being restarted. */
   readonly onEncoderFailure?: (reason: string) => void;
-  /** Builds the encoder; tests and the hardware-encoder work pass others. */
-  readonly createEncoder?: (canvas: CanvasSettings, settings: EncoderSettings) => ProgramEncoder;
+  /**
+   * Builds the encoder. `failures` counts encoders that failed in this pipeline, so a
+   * caller with a fallback chain can move to the next one.
+   */
+  readonly createEncoder?: (canvas: CanvasSettings, settings: EncoderSettings, failures: number) => ProgramEncoder;
 }
 
 export type ProgramFrameListener = (tick: ClockTick, accepted: boolean) => void;
@@ -38,6 +41,7 @@ export class ProgramPipeline {
   private programFrames = 0;
   private disposed = false;
   private fpsWindow: number[] = [];
+  private encoderFailures = 0;
 
   constructor(private readonly options: ProgramPipelineOptions) {
     const { canvas } = options;
@@ -138,7 +142,7 @@ export class ProgramPipeline {
   private makeEncoder(): ProgramEncoder {
     const { canvas, encoder, ffmpegPath, logger } = this.options;
     const created = this.options.createEncoder
-      ? this.options.createEncoder(canvas, encoder)
+      ? this.options.createEncoder(canvas, encoder, this.encoderFailures)
       : new FfmpegProgramEncoder({ canvas, settings: encoder, ffmpegPath, logger });
     created.onFailure((reason) => this.onEncoderFailure(created, reason));
     return created;
@@ -146,13 +150,25 @@ export class ProgramPipeline {
 
   private onEncoderFailure(failed: ProgramEncoder, reason: string): void {
     if (this.disposed || failed !== this.encoderValue) return;
+    this.encoderFailures++;
     this.options.onEncoderFailure?.(reason);
     setTimeout(() => {
       if (this.disposed || failed !== this.encoderValue) return;
-      void failed.dispose();
-      this.encoderValue = this.makeEncoder();
-      this.encoderValue.start();
-      for (const cb of this.encoderChangeListeners) cb(this.encoderValue);
+      this.replaceEncoder();
     }, ENCODER_RESTART_DELAY_MS);
+  }
+
+  /**
+   * Start a new encoder in place of the current one, without touching sources or the
+   * clock: outputs follow it and the timeline continues (used after a failure, and
+   * when the encoder choice changes off air).
+   */
+  replaceEncoder(): void {
+    if (this.disposed) return;
+    const old = this.encoderValue;
+    this.encoderValue = this.makeEncoder();
+    this.encoderValue.start();
+    void old.dispose();
+    for (const cb of this.encoderChangeListeners) cb(this.encoderValue);
   }
 }

@@ -13,6 +13,8 @@ import { RehearsalIngest, REHEARSAL_KEY } from '../engine/outputs/rehearsalInges
 import { ProgramPipeline } from '../engine/programPipeline';
 import { SwitcherError } from '../engine/switcher/switcher';
 import { CpuMonitor } from './cpuMonitor';
+import { pickLiveEncoder, type LiveEncoderPick } from './encoderSelection';
+import { FfmpegProgramEncoder } from '../engine/encoder/programEncoder';
 import { OutputManager } from './outputManager';
 import type { SecretBox } from './secretBox';
 import type { ShowConfig, ShowStore } from './showStore';
@@ -51,6 +53,8 @@ export class Studio {
   private disposed = false;
   previewUrlTemplate: string | null = null;
   encoderProbe: EncoderProbeSnapshot | null = null;
+  /** The encoder the live path runs now. */
+  private liveEncoder: LiveEncoderPick | null = null;
   private readonly probeAbort = new AbortController();
 
   constructor(private readonly options: StudioOptions) {
@@ -94,6 +98,7 @@ export class Studio {
     probeEncoders({ ffmpegPath: this.options.ffmpegPath, canvas, cacheFile, force, signal: this.probeAbort.signal })
       .then((result) => {
         this.encoderProbe = this.probeSnapshot('done', result);
+        this.followEncoderChoice();
         const auto = this.encoderProbe.auto;
         if (!result.fromCache) this.log('info', `Encoder probe: ${result.encoders.filter((e) => e.state === 'working').length} working of ${result.encoders.length} in ${result.totalMs} ms`);
         if (auto) this.log(auto.holdsRate ? 'info' : 'warn', `Auto encoder: ${auto.reason}`);
@@ -178,6 +183,7 @@ export class Studio {
         encoderSpeed: enc.speed,
         encoderFps: enc.fps,
         droppedFrames: enc.droppedFrames,
+        encoderLabel: this.liveEncoder?.label ?? null,
       },
       onAir: this.outputs.info().some((o) => o.kind === 'rtmp' && o.state !== 'idle'),
       log: this.logEntries.slice(-50),
@@ -271,6 +277,18 @@ export class Studio {
     this.changed();
   }
 
+  /**
+   * After a probe, start the encoder it picks if that is not the one running. Only off
+   * air: a show on air keeps its encoder until it fails or the operator changes it.
+   */
+  private followEncoderChoice(): void {
+    if (this.outputs.anyRunning || this.disposed) return;
+    const pick = pickLiveEncoder(this.show.canvas, this.show.encoder, this.encoderProbe, 0);
+    if (pick.id === this.liveEncoder?.id) return;
+    this.log('info', `Encoder: ${pick.label}`);
+    this.pipeline.replaceEncoder();
+  }
+
   allChildPids(): number[] {
     const pids = this.pipeline.childPids();
     if (this.rehearsal?.pid) pids.push(this.rehearsal.pid);
@@ -314,7 +332,13 @@ export class Studio {
       ffmpegPath: this.options.ffmpegPath,
       logger: this.options.logger,
       onBusChange: (frame) => this.emitTally(frame),
-      onEncoderFailure: (reason) => this.log('error', `${reason}; restarting the encoder`),
+      onEncoderFailure: (reason) => this.log('error', `${reason}; moving to the next encoder`),
+      createEncoder: (canvas, settings, failures) => {
+        const pick = pickLiveEncoder(canvas, settings, this.encoderProbe, failures);
+        if (failures > 0) this.log('warn', `Encoder failover: now ${pick.label} (failure ${failures} in this show)`);
+        this.liveEncoder = pick;
+        return new FfmpegProgramEncoder({ canvas, settings, ffmpegPath: this.options.ffmpegPath, logger: this.options.logger, video: pick.video });
+      },
     });
     this.pipeline = pipeline;
     pipeline.onEncoderChange((encoder) => this.outputs.reattach(encoder));

@@ -13,7 +13,7 @@ export function HealthStrip() {
       <Metric label="PGM" value={`${health.programFps.toFixed(1)} fps`} warn={fpsLow} testId="health-fps" />
       <Metric label="CPU" value={`${Math.round(health.cpuPercent)}%`} warn={health.cpuPercent > 180} testId="health-cpu" />
       <Metric
-        label="ENC"
+        label={health.encoderLabel ? `ENC ${health.encoderLabel}` : 'ENC'}
         value={health.encoderSpeed === null ? '—' : `${health.encoderSpeed.toFixed(2)}× · ${(health.encoderFps ?? 0).toFixed(0)} fps`}
         warn={slow}
         testId="health-encoder"

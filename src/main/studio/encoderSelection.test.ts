@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import type { EncoderCapability, EncoderProbeSnapshot } from '../../shared/model';
+import { liveEncoderChain, pickLiveEncoder } from './encoderSelection';
+
+const canvas = { width: 1920, height: 1080, fps: 30 } as const;
+const settings = { videoBitrateKbps: 6000, audioBitrateKbps: 128, keyframeIntervalSec: 2, x264Preset: 'auto' } as const;
+
+function cap(id: string, codec: 'h264' | 'hevc' | 'av1', state: 'working' | 'unavailable' = 'working', acceptsCanvas = true): EncoderCapability {
+  const encoder = id.split('@')[0];
+  return {
+    id,
+    encoder,
+    family: encoder.includes('nvenc') ? 'nvenc' : encoder.includes('x265') ? 'x265' : encoder.includes('svtav1') ? 'svtav1' : 'x264',
+    label: id,
+    codec,
+    hardware: encoder.includes('nvenc'),
+    device: null,
+    state,
+    acceptsCanvas,
+    reason: state === 'working' ? null : 'Cannot load libcuda.so.1',
+    fps: 100,
+  } as unknown as EncoderCapability;
+}
+
+function probe(encoders: EncoderCapability[], auto: string | null, fallback: string[]): EncoderProbeSnapshot {
+  return {
+    state: 'done',
+    error: null,
+    result: { encoders } as unknown as EncoderProbeSnapshot['result'],
+    auto: auto ? ({ encoderId: auto, fallback, label: auto, reason: '', holdsRate: true, profile: '', warnings: [] } as EncoderProbeSnapshot['auto']) : null,
+  };
+}
+
+describe('encoder selection for the live path', () => {
+  const snapshot = probe(
+    [cap('hevc_nvenc', 'hevc'), cap('h264_nvenc', 'h264'), cap('libsvtav1', 'av1'), cap('libx264', 'h264'), cap('h264_qsv', 'h264', 'unavailable')],
+    'hevc_nvenc',
+    ['h264_nvenc', 'libsvtav1', 'libx264', 'h264_qsv'],
+  );
+
+  it("follows Auto's chain, skipping what is not working and what has no live path (AV1)", () => {
+    expect(liveEncoderChain(settings, snapshot)).toEqual(['hevc_nvenc', 'h264_nvenc', 'libx264']);
+  });
+
+  it("puts the operator's pick first and always ends with x264", () => {
+    expect(liveEncoderChain({ ...settings, encoder: 'h264_nvenc' }, snapshot)).toEqual(['h264_nvenc', 'hevc_nvenc', 'libx264']);
+    expect(liveEncoderChain(settings, null)).toEqual(['libx264']);
+  });
+
+  it('moves down the chain with each failure and stays on the last', () => {
+    const first = pickLiveEncoder(canvas, settings, snapshot, 0);
+    expect(first.id).toBe('hevc_nvenc');
+    expect(first.video?.codec).toBe('hevc');
+    expect(first.video?.codecArgs).toContain('hevc_nvenc');
+    expect(pickLiveEncoder(canvas, settings, snapshot, 1).video?.codecArgs).toContain('h264_nvenc');
+    expect(pickLiveEncoder(canvas, settings, snapshot, 2)).toMatchObject({ id: 'libx264', video: undefined });
+    expect(pickLiveEncoder(canvas, settings, snapshot, 9).id).toBe('libx264');
+  });
+
+  it('skips an encoder that does not accept the canvas', () => {
+    const s = probe([cap('hevc_nvenc', 'hevc', 'working', false), cap('libx264', 'h264')], 'hevc_nvenc', ['libx264']);
+    expect(liveEncoderChain(settings, s)).toEqual(['libx264']);
+  });
+});
