@@ -1,7 +1,7 @@
 // `npm run bench`: the figures the live switching studio must show, measured against
 // real ffmpeg and a real nginx-rtmp ingest on this machine, side by side with bare
 // ffmpeg in the same run. Prints a table and writes bench/results.json.
-//   BENCH_ONLY=probe,cuts,stall,failover,cost,latency,orphans   run a subset
+//   BENCH_ONLY=probe,throughput,cuts,stall,failover,cost,latency,orphans   run a subset
 //   BENCH_QUICK=1                                 shorter runs (smoke check)
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -9,12 +9,13 @@ import { cpus } from 'node:os';
 import { runCost, type CostResult } from './cost';
 import { runCutAccuracy } from './cutAccuracy';
 import { runEncoderFailover } from './encoderFailover';
+import { runEncodeThroughput, type ThroughputResult } from './encodeThroughput';
 import { runLatency } from './latency';
 import { runNoStall } from './noStall';
 import { runOrphans } from './orphans';
 import { runProbeBench } from './probe';
 
-const only = new Set((process.env.BENCH_ONLY ?? 'probe,cuts,stall,failover,cost,latency,orphans').split(','));
+const only = new Set((process.env.BENCH_ONLY ?? 'probe,throughput,cuts,stall,failover,cost,latency,orphans').split(','));
 const quick = process.env.BENCH_QUICK === '1';
 
 interface Row {
@@ -51,6 +52,20 @@ async function main(): Promise<void> {
       measured: `availability of every listed encoder in ${probe.availabilityCheckMs} ms; with speeds ${probe.fullProbeMs} ms; working: ${probe.working.join(', ')}; ${probe.unavailable} unavailable`,
       target: 'availability < 3000 ms',
       pass: probe.availabilityCheckMs < 3000,
+    });
+  }
+  const throughput = await step('throughput', async () => {
+    const list: ThroughputResult[] = [];
+    list.push(await runEncodeThroughput({ width: 1920, height: 1080, fps: 30 }, quick ? 150 : 300));
+    list.push(await runEncodeThroughput({ width: 3840, height: 2160, fps: 30 }, quick ? 45 : 90));
+    return list;
+  });
+  for (const t of throughput ?? []) {
+    rows.push({
+      figure: `encode throughput ${t.canvas}, x264 ultrafast`,
+      measured: `studio ${t.studioFps} fps vs bare ${t.bareFps} fps (×${t.ratio}) over ${t.frames} frames`,
+      target: '≥ 0.9× bare',
+      pass: t.ratio >= 0.9,
     });
   }
   const cuts = await step('cuts', () => runCutAccuracy({ cuts: quick ? 8 : 30 }));

@@ -107,8 +107,8 @@ export function videoEncoderArgs(
     // Programme monitor for the control room: small thumbnails, never full frames.
     // Every frame, with the cheapest scaler: an fps filter here held the encoder back
     // (~140 ms when audio shared the process, ~10 ms at p95 alone).
-    '-map', '0:v', '-vf', `scale=${preview.width}:${preview.height}:flags=fast_bilinear`, '-c:v', 'mjpeg', '-q:v', '7',
-    '-f', 'image2pipe', 'pipe:3',
+    '-map', '0:v', '-vf', `select='not(mod(n\\,3))',scale=${preview.width}:${preview.height}:flags=fast_bilinear`,
+    '-fps_mode', 'passthrough', '-c:v', 'mjpeg', '-q:v', '7', '-f', 'image2pipe', 'pipe:3',
   ];
 }
 
