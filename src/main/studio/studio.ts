@@ -5,7 +5,7 @@ import { requestSchemas, StudioError, type EventName, type EventPayloads, type R
 import type { EncoderProbeSnapshot, LogEntry, SceneInfo, SourceSpec, StudioSnapshot, SwitcherState } from '../../shared/model';
 import { join } from 'node:path';
 import { chooseAutoEncoder } from '../engine/encoder/autoEncoder';
-import { presetForIngestUrl } from '../engine/encoder/destinationPresets';
+import { destinationPreset, presetForIngestUrl } from '../engine/encoder/destinationPresets';
 import { DEFAULT_VIDEO_SETTINGS } from '../engine/encoder/encoderSettings';
 import { probeEncoders } from '../engine/encoder/encoderProbe';
 import type { Logger } from '../engine/logger';
@@ -118,7 +118,12 @@ export class Studio {
   probeSnapshot(state: EncoderProbeSnapshot['state'], result: EncoderProbeSnapshot['result']): EncoderProbeSnapshot {
     const canvas = this.show.canvas;
     const sameCanvas = result && result.canvas.width === canvas.width && result.canvas.height === canvas.height && result.canvas.fps === canvas.fps;
-    const destinations = this.outputs.info().filter((o) => o.kind === 'rtmp' && !o.rehearsal).map((o) => presetForIngestUrl(o.target));
+    // The rehearsal ingest is ffmpeg 5.1 on this machine: it cannot read Enhanced RTMP.
+    const rehearsal = { ...destinationPreset('custom'), name: 'Rehearsal (local)', codecs: ['h264' as const] };
+    const destinations = this.outputs
+      .info()
+      .filter((o) => o.kind === 'rtmp')
+      .map((o) => (o.rehearsal ? rehearsal : presetForIngestUrl(o.target)));
     const settings = { ...DEFAULT_VIDEO_SETTINGS, bitrateKbps: this.show.encoder.videoBitrateKbps, keyframeIntervalSec: this.show.encoder.keyframeIntervalSec };
     const auto = result && sameCanvas ? chooseAutoEncoder({ probe: result, canvas, destinations, settings }) : null;
     return { state, result, auto, error: null };
