@@ -151,7 +151,11 @@ describe('control room', () => {
     await attrOf(rehearsal, 'data-state', 'live', 30_000);
     await attrOf(page.getByTestId('on-air'), 'data-on-air', 'true');
     expect(await page.getByTestId('canvas-size').isDisabled()).toBe(true);
-    // The picture for the docs, once the bitrate and health figures have filled in.
+    // The picture for the docs, once the bitrate and health figures have filled in,
+    // with the transition back at a usual duration after the keyboard tests.
+    await page.getByTestId('transition-duration').fill('500');
+    await page.getByTestId('transition-duration').press('Enter');
+    await page.keyboard.press('Escape');
     await page.waitForTimeout(2_000);
     await page.screenshot({ path: `${screenshots}/control-room.png` });
   });
