@@ -61,4 +61,26 @@ describe('encoder panel', () => {
     expect(Number(await page.getByTestId('encoder-libx264').getAttribute('data-fps'))).toBeGreaterThan(0);
     expect(pageErrors).toEqual([]);
   });
+
+  it('refuses settings the chosen encoder cannot honour, says why, and changes nothing', async () => {
+    await page.getByTestId('encoder-choice').selectOption('libx264');
+    await expect.poll(() => page.getByTestId('encoder-choice').inputValue(), { timeout: 10_000 }).toBe('libx264');
+    await page.getByTestId('encoder-codec').selectOption('hevc');
+    const error = page.getByTestId('encoder-settings-error');
+    await error.waitFor({ timeout: 10_000 });
+    expect(await error.textContent()).toMatch(/HEVC|hevc/);
+    // Main kept H.264: the form shows main's snapshot, not what was asked.
+    expect(await page.getByTestId('encoder-codec').inputValue()).toBe('h264');
+  });
+
+  it('encodes with x265 over HEVC when asked, and the health strip says so', async () => {
+    // Choosing an encoder chooses its codec: x265 makes HEVC.
+    await page.getByTestId('encoder-choice').selectOption('libx265');
+    await expect.poll(() => page.getByTestId('encoder-choice').inputValue(), { timeout: 15_000 }).toBe('libx265');
+    await expect.poll(() => page.getByTestId('encoder-codec').inputValue(), { timeout: 15_000 }).toBe('hevc');
+    await expect.poll(async () => page.getByTestId('encoder-running').textContent(), { timeout: 30_000 }).toMatch(/x265/);
+    // The programme monitor keeps showing pictures from the HEVC encoder stage.
+    await page.screenshot({ path: 'docs/screenshots/encoder-panel.png' });
+    expect(pageErrors).toEqual([]);
+  });
 });

@@ -45,6 +45,10 @@ export const encoderSettingsSchema = z.object({
   keyframeIntervalSec: z.number().min(0.5).max(10),
   x264Preset: z.enum(['auto', 'ultrafast', 'superfast', 'veryfast', 'faster', 'fast', 'medium']),
   encoder: z.string().min(1).max(120).optional(),
+  codec: z.enum(['h264', 'hevc', 'av1']).optional(),
+  rateControl: z.enum(['cbr', 'vbr']).optional(),
+  speedQuality: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4), z.literal(5), z.literal(6), z.literal(7)]).optional(),
+  bFrames: z.boolean().optional(),
 });
 
 export const transitionSchema = z.object({

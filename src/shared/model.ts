@@ -121,6 +121,16 @@ export interface EncoderSettings {
    * Absent means auto.
    */
   readonly encoder?: string;
+  /**
+   * The settings model shared by every encoder family (all optional; unset means the
+   * default: H.264, CBR, speed 3 of 7, no B-frames). Settings an encoder cannot honour
+   * are refused by encoder:set with the reason.
+   */
+  readonly codec?: 'h264' | 'hevc' | 'av1';
+  readonly rateControl?: 'cbr' | 'vbr';
+  /** 1 = fastest … 7 = best quality, mapped to each family's native presets. */
+  readonly speedQuality?: 1 | 2 | 3 | 4 | 5 | 6 | 7;
+  readonly bFrames?: boolean;
 }
 
 export type OutputKind = 'rtmp' | 'record';

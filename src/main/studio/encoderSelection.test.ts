@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { EncoderCapability, EncoderProbeSnapshot } from '../../shared/model';
-import { liveEncoderChain, pickLiveEncoder } from './encoderSelection';
+import { liveEncoderChain, pickLiveEncoder, refuseEncoderSettings, videoEncodeSettingsOf } from './encoderSelection';
 
 const canvas = { width: 1920, height: 1080, fps: 30 } as const;
 const settings = { videoBitrateKbps: 6000, audioBitrateKbps: 128, keyframeIntervalSec: 2, x264Preset: 'auto' } as const;
@@ -60,5 +60,29 @@ describe('encoder selection for the live path', () => {
   it('skips an encoder that does not accept the canvas', () => {
     const s = probe([cap('hevc_nvenc', 'hevc', 'working', false), cap('libx264', 'h264')], 'hevc_nvenc', ['libx264']);
     expect(liveEncoderChain(settings, s)).toEqual(['libx264']);
+  });
+});
+
+describe('encoder settings refusals', () => {
+  const snapshot = probe([cap('libx264', 'h264'), cap('libx265', 'hevc'), cap('h264_nvenc', 'h264', 'unavailable')], 'libx264', ['libx265']);
+
+  it('refuses what the chosen encoder cannot honour, with the reason', () => {
+    expect(refuseEncoderSettings({ ...settings, encoder: 'libx264', codec: 'hevc' }, snapshot)).toMatch(/HEVC|hevc/);
+    expect(refuseEncoderSettings({ ...settings, encoder: 'h264_nvenc' }, snapshot)).toMatch(/unavailable: Cannot load libcuda/);
+    expect(refuseEncoderSettings({ ...settings, encoder: 'h265_magic' }, snapshot)).toMatch(/No encoder "h265_magic"/);
+    expect(refuseEncoderSettings({ ...settings, codec: 'av1' }, snapshot)).toMatch(/AV1 cannot go live yet/);
+  });
+
+  it('accepts what the encoder can do', () => {
+    expect(refuseEncoderSettings({ ...settings, encoder: 'libx265', codec: 'hevc', bFrames: true, rateControl: 'vbr' }, snapshot)).toBeNull();
+    expect(refuseEncoderSettings({ ...settings, speedQuality: 5 }, snapshot)).toBeNull();
+  });
+
+  it('encodes x264 with the shared model once the operator sets it, else with its own preset logic', () => {
+    expect(pickLiveEncoder(canvas, settings, snapshot, 0).video).toBeUndefined();
+    const tuned = pickLiveEncoder(canvas, { ...settings, speedQuality: 1, bFrames: true }, snapshot, 0);
+    expect(tuned.video?.codecArgs).toContain('libx264');
+    expect(tuned.video?.codecArgs.join(' ')).toMatch(/bframes=2/);
+    expect(videoEncodeSettingsOf({ ...settings, rateControl: 'vbr' })).toMatchObject({ codec: 'h264', rateControl: 'vbr', speedQuality: 3, bFrames: false, bitrateKbps: 6000 });
   });
 });

@@ -4,7 +4,7 @@
 // (Enhanced RTMP); AV1 has no live container path yet.
 import type { CanvasSettings, EncoderCapability, EncoderProbeSnapshot, EncoderSettings } from '../../shared/model';
 import { encoderCandidates } from '../engine/encoder/encoderFamilies';
-import { videoCodecArgs } from '../engine/encoder/encoderSettings';
+import { DEFAULT_VIDEO_SETTINGS, validateEncoderSettings, videoCodecArgs, type VideoEncodeSettings } from '../engine/encoder/encoderSettings';
 import type { VideoEncoderChoice } from '../engine/encoder/programEncoder';
 
 export interface LiveEncoderPick {
@@ -16,6 +16,38 @@ export interface LiveEncoderPick {
 }
 
 const X264: LiveEncoderPick = { id: 'libx264', label: 'x264', video: undefined };
+
+/** The engine's settings model from the stored settings (unset fields take defaults). */
+export function videoEncodeSettingsOf(settings: EncoderSettings): VideoEncodeSettings {
+  return {
+    codec: settings.codec ?? DEFAULT_VIDEO_SETTINGS.codec,
+    rateControl: settings.rateControl ?? DEFAULT_VIDEO_SETTINGS.rateControl,
+    bitrateKbps: settings.videoBitrateKbps,
+    keyframeIntervalSec: settings.keyframeIntervalSec,
+    speedQuality: settings.speedQuality ?? DEFAULT_VIDEO_SETTINGS.speedQuality,
+    bFrames: settings.bFrames ?? DEFAULT_VIDEO_SETTINGS.bFrames,
+  };
+}
+
+/** True when the operator set any field of the shared model (else x264 keeps its own preset logic). */
+function usesModel(settings: EncoderSettings): boolean {
+  return settings.codec !== undefined || settings.rateControl !== undefined || settings.speedQuality !== undefined || settings.bFrames !== undefined;
+}
+
+/**
+ * Why these settings cannot go live, or null. Checks the codec has a live path and,
+ * for a chosen encoder, that its family can honour every setting.
+ */
+export function refuseEncoderSettings(settings: EncoderSettings, probe: EncoderProbeSnapshot | null): string | null {
+  const model = videoEncodeSettingsOf(settings);
+  if (model.codec === 'av1') return 'AV1 cannot go live yet: the live path carries H.264 (RTMP) and HEVC (Enhanced RTMP)';
+  if (!settings.encoder || settings.encoder === 'auto') return null;
+  const capability = probe?.result?.encoders.find((e) => e.id === settings.encoder);
+  if (!capability) return `No encoder "${settings.encoder}" in the last probe; re-probe or choose one it found`;
+  if (capability.state !== 'working') return `${capability.label} is unavailable: ${capability.reason ?? 'its test encode failed'}`;
+  const candidate = candidateOf(capability);
+  return candidate ? validateEncoderSettings(candidate, model) : null;
+}
 
 /** The chain, best first, of encoders that are working and can go live. */
 export function liveEncoderChain(settings: EncoderSettings, probe: EncoderProbeSnapshot | null): string[] {
@@ -32,19 +64,22 @@ export function pickLiveEncoder(canvas: CanvasSettings, settings: EncoderSetting
   const chain = liveEncoderChain(settings, probe);
   const id = chain[Math.min(failures, chain.length - 1)];
   const capability = probe?.result?.encoders.find((e) => e.id === id);
-  if (!capability || capability.encoder === 'libx264') return X264;
-  const candidate = encoderCandidates([capability.encoder], capability.device ? [capability.device] : []).find((c) => c.id === capability.id);
+  if (!capability || (capability.encoder === 'libx264' && !usesModel(settings))) return X264;
+  const candidate = candidateOf(capability);
   if (!candidate) return X264;
-  const codecArgs = videoCodecArgs(candidate, canvas, {
-    codec: capability.codec,
-    rateControl: 'cbr',
-    bitrateKbps: settings.videoBitrateKbps,
-    keyframeIntervalSec: settings.keyframeIntervalSec,
-    speedQuality: 3,
-    bFrames: false,
-  });
+  let codecArgs: string[];
+  try {
+    codecArgs = videoCodecArgs(candidate, canvas, { ...videoEncodeSettingsOf(settings), codec: capability.codec });
+  } catch {
+    // A fallback that cannot honour a setting (B-frames, say) still beats no encoder.
+    codecArgs = videoCodecArgs(candidate, canvas, { ...videoEncodeSettingsOf(settings), codec: capability.codec, bFrames: false, rateControl: 'cbr' });
+  }
   const codec = capability.codec === 'hevc' ? 'hevc' : 'h264';
   return { id, label: capability.label, video: { codec, codecArgs, label: capability.label, inputArgs: candidate.inputArgs } };
+}
+
+function candidateOf(capability: EncoderCapability) {
+  return encoderCandidates([capability.encoder], capability.device ? [capability.device] : []).find((c) => c.id === capability.id);
 }
 
 function usable(e: EncoderCapability): boolean {

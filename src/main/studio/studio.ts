@@ -6,14 +6,13 @@ import type { EncoderProbeSnapshot, LogEntry, SceneInfo, SourceSpec, StudioSnaps
 import { join } from 'node:path';
 import { chooseAutoEncoder } from '../engine/encoder/autoEncoder';
 import { destinationPreset, presetForIngestUrl } from '../engine/encoder/destinationPresets';
-import { DEFAULT_VIDEO_SETTINGS } from '../engine/encoder/encoderSettings';
 import { probeEncoders } from '../engine/encoder/encoderProbe';
 import type { Logger } from '../engine/logger';
 import { RehearsalIngest, REHEARSAL_KEY } from '../engine/outputs/rehearsalIngest';
 import { ProgramPipeline } from '../engine/programPipeline';
 import { SwitcherError } from '../engine/switcher/switcher';
 import { CpuMonitor } from './cpuMonitor';
-import { pickLiveEncoder, type LiveEncoderPick } from './encoderSelection';
+import { pickLiveEncoder, videoEncodeSettingsOf, type LiveEncoderPick } from './encoderSelection';
 import { FfmpegProgramEncoder } from '../engine/encoder/programEncoder';
 import { OutputManager } from './outputManager';
 import type { SecretBox } from './secretBox';
@@ -124,7 +123,7 @@ export class Studio {
       .info()
       .filter((o) => o.kind === 'rtmp')
       .map((o) => (o.rehearsal ? rehearsal : presetForIngestUrl(o.target)));
-    const settings = { ...DEFAULT_VIDEO_SETTINGS, bitrateKbps: this.show.encoder.videoBitrateKbps, keyframeIntervalSec: this.show.encoder.keyframeIntervalSec };
+    const settings = videoEncodeSettingsOf(this.show.encoder);
     const auto = result && sameCanvas ? chooseAutoEncoder({ probe: result, canvas, destinations, settings }) : null;
     return { state, result, auto, error: null };
   }
@@ -294,6 +293,13 @@ export class Studio {
     this.pipeline.replaceEncoder();
   }
 
+  /** New encoder settings, off air: only the encoder restarts, cameras keep running. */
+  applyEncoderSettings(encoder: ShowConfig['encoder']): void {
+    this.updateShow((show) => ({ ...show, encoder }));
+    this.pipeline.replaceEncoder();
+    this.log('info', `Encoder settings changed: now ${this.liveEncoder?.label ?? 'x264'}`);
+  }
+
   allChildPids(): number[] {
     const pids = this.pipeline.childPids();
     if (this.rehearsal?.pid) pids.push(this.rehearsal.pid);
@@ -338,7 +344,9 @@ export class Studio {
       logger: this.options.logger,
       onBusChange: (frame) => this.emitTally(frame),
       onEncoderFailure: (reason) => this.log('error', `${reason}; moving to the next encoder`),
-      createEncoder: (canvas, settings, failures) => {
+      // The show's encoder settings as they are now: encoder:set replaces only the encoder.
+      createEncoder: (canvas, _settingsAtBuild, failures) => {
+        const settings = this.show.encoder;
         const pick = pickLiveEncoder(canvas, settings, this.encoderProbe, failures);
         if (failures > 0) this.log('warn', `Encoder failover: now ${pick.label} (failure ${failures} in this show)`);
         this.liveEncoder = pick;

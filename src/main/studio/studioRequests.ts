@@ -3,6 +3,7 @@
 import { StudioError, type ParsedParams, type RequestName, type RequestResults } from '../../shared/contract';
 import { listCaptureDevices } from '../engine/sources/deviceDiscovery';
 import { validateSourceSpec } from '../engine/sources/sourceArgs';
+import { refuseEncoderSettings } from './encoderSelection';
 import { OutputManager } from './outputManager';
 import type { Studio } from './studio';
 
@@ -103,7 +104,13 @@ export function createRequestHandlers(studio: Studio): RequestHandlers {
     },
     'encoder:set': async (partial) => {
       requireOffAir('encoder settings');
-      await studio.rebuildPipeline({ ...studio.config, encoder: { ...studio.config.encoder, ...partial } });
+      const encoder = { ...studio.config.encoder, ...partial };
+      // Refused with the reason, not silently changed (issue: one settings model).
+      const refused = refuseEncoderSettings(encoder, studio.encoderProbe);
+      if (refused) throw new StudioError('badRequest', refused);
+      studio.applyEncoderSettings(encoder);
+      // Auto's choice depends on the settings (codec, B-frames): recompute it.
+      studio.probeEncoders(false);
       return ok;
     },
     'encoder:probe': ({ force }) => studio.probeEncoders(force ?? false),

@@ -1,5 +1,6 @@
 import type { EncoderCapability, EncoderFamilyInfo, EncoderProbeSnapshot } from '../../shared/model';
 import { useStudio } from '../studioContext';
+import { EncoderSettingsForm } from './EncoderSettingsForm';
 
 type FamilyState = 'working' | 'unavailable' | 'notListed';
 
@@ -52,6 +53,7 @@ export function EncoderPanel() {
           ))}
         </div>
       )}
+      <EncoderSettingsForm snapshot={snapshot} />
       {probe?.error && <div className="panel__hint">Probe failed: {probe.error}</div>}
       {result ? (
         <ul className="log__lines" data-testid="encoder-families">

@@ -8,7 +8,7 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, renameSync, writeFileSync } from 'node:fs';
-import { cpus, hostname } from 'node:os';
+import { cpus, hostname, setPriority } from 'node:os';
 import { basename, dirname } from 'node:path';
 import type { CanvasSettings, EncoderCapability, EncoderProbeResult } from '../../../shared/model';
 import { cleanLogLine, firstErrorReason } from '../process/ffmpegOutput';
@@ -211,6 +211,13 @@ function runFfmpeg(
     let stderr = '';
     let timedOut = false;
     const child = spawn(ffmpegPath, args, { stdio: ['ignore', 'pipe', 'pipe'], signal });
+    // A probe during a show must not take frames from it: run at the lowest priority
+    // (measured speeds are then a floor, which is what a busy studio will get).
+    try {
+      if (child.pid) setPriority(child.pid, 19);
+    } catch {
+      // Not permitted here: probe at normal priority.
+    }
     const timer = setTimeout(() => {
       timedOut = true;
       child.kill('SIGKILL');
