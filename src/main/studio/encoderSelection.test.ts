@@ -38,12 +38,12 @@ describe('encoder selection for the live path', () => {
     ['h264_nvenc', 'libsvtav1', 'libx264', 'h264_qsv'],
   );
 
-  it("follows Auto's chain, skipping what is not working and what has no live path (AV1)", () => {
-    expect(liveEncoderChain(settings, snapshot)).toEqual(['hevc_nvenc', 'h264_nvenc', 'libx264']);
+  it("follows Auto's chain, skipping what is not working; AV1 goes live over Enhanced RTMP", () => {
+    expect(liveEncoderChain(settings, snapshot)).toEqual(['hevc_nvenc', 'h264_nvenc', 'libsvtav1', 'libx264']);
   });
 
   it("puts the operator's pick first and always ends with x264", () => {
-    expect(liveEncoderChain({ ...settings, encoder: 'h264_nvenc' }, snapshot)).toEqual(['h264_nvenc', 'hevc_nvenc', 'libx264']);
+    expect(liveEncoderChain({ ...settings, encoder: 'h264_nvenc' }, snapshot)).toEqual(['h264_nvenc', 'hevc_nvenc', 'libsvtav1', 'libx264']);
     expect(liveEncoderChain(settings, null)).toEqual(['libx264']);
   });
 
@@ -53,7 +53,10 @@ describe('encoder selection for the live path', () => {
     expect(first.video?.codec).toBe('hevc');
     expect(first.video?.codecArgs).toContain('hevc_nvenc');
     expect(pickLiveEncoder(canvas, settings, snapshot, 1).video?.codecArgs).toContain('h264_nvenc');
-    expect(pickLiveEncoder(canvas, settings, snapshot, 2)).toMatchObject({ id: 'libx264', video: undefined });
+    const av1 = pickLiveEncoder(canvas, settings, snapshot, 2);
+    expect(av1).toMatchObject({ id: 'libsvtav1', video: { codec: 'av1' } });
+    expect(av1.video?.codecArgs).toContain('libsvtav1');
+    expect(pickLiveEncoder(canvas, settings, snapshot, 3)).toMatchObject({ id: 'libx264', video: undefined });
     expect(pickLiveEncoder(canvas, settings, snapshot, 9).id).toBe('libx264');
   });
 
@@ -64,18 +67,22 @@ describe('encoder selection for the live path', () => {
 });
 
 describe('encoder settings refusals', () => {
-  const snapshot = probe([cap('libx264', 'h264'), cap('libx265', 'hevc'), cap('h264_nvenc', 'h264', 'unavailable')], 'libx264', ['libx265']);
+  const snapshot = probe([cap('libx264', 'h264'), cap('libx265', 'hevc'), cap('libsvtav1', 'av1'), cap('h264_nvenc', 'h264', 'unavailable')], 'libx264', ['libx265']);
 
   it('refuses what the chosen encoder cannot honour, with the reason', () => {
     expect(refuseEncoderSettings({ ...settings, encoder: 'libx264', codec: 'hevc' }, snapshot)).toMatch(/HEVC|hevc/);
     expect(refuseEncoderSettings({ ...settings, encoder: 'h264_nvenc' }, snapshot)).toMatch(/unavailable: Cannot load libcuda/);
     expect(refuseEncoderSettings({ ...settings, encoder: 'h265_magic' }, snapshot)).toMatch(/No encoder "h265_magic"/);
-    expect(refuseEncoderSettings({ ...settings, codec: 'av1' }, snapshot)).toMatch(/AV1 cannot go live yet/);
+    // AV1 has a live path now; an encoder that cannot make it is still refused.
+    expect(refuseEncoderSettings({ ...settings, encoder: 'libx264', codec: 'av1' }, snapshot)).toMatch(/AV1/);
+    expect(refuseEncoderSettings({ ...settings, encoder: 'libx265', codec: 'av1' }, snapshot)).toMatch(/AV1/);
   });
 
   it('accepts what the encoder can do', () => {
     expect(refuseEncoderSettings({ ...settings, encoder: 'libx265', codec: 'hevc', bFrames: true, rateControl: 'vbr' }, snapshot)).toBeNull();
     expect(refuseEncoderSettings({ ...settings, speedQuality: 5 }, snapshot)).toBeNull();
+    expect(refuseEncoderSettings({ ...settings, codec: 'av1' }, snapshot)).toBeNull();
+    expect(refuseEncoderSettings({ ...settings, encoder: 'libsvtav1', codec: 'av1' }, snapshot)).toBeNull();
   });
 
   it('encodes x264 with the shared model once the operator sets it, else with its own preset logic', () => {

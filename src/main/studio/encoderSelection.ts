@@ -1,7 +1,7 @@
 // Which encoder the live path uses, and which one next when it fails: the operator's
 // pick or Auto's choice, then Auto's fallback chain, then x264 (always present in our
-// builds). Only codecs the live path can carry are used: H.264 (FLV) and HEVC
-// (Enhanced RTMP); AV1 has no live container path yet.
+// builds). Every codec the live path carries is used: H.264 (FLV), HEVC and AV1
+// (Enhanced RTMP, specs/flv-rtmp-sei.md "Enhanced RTMP").
 import type { CanvasSettings, EncoderCapability, EncoderProbeSnapshot, EncoderSettings } from '../../shared/model';
 import { encoderCandidates } from '../engine/encoder/encoderFamilies';
 import { DEFAULT_VIDEO_SETTINGS, validateEncoderSettings, videoCodecArgs, type VideoEncodeSettings } from '../engine/encoder/encoderSettings';
@@ -14,6 +14,9 @@ export interface LiveEncoderPick {
   /** Undefined: the stage's built-in x264 arguments (they honour the x264 preset setting). */
   readonly video: VideoEncoderChoice | undefined;
 }
+
+/** Codecs with a live container path: FLV for H.264, Enhanced RTMP for HEVC ('hvc1') and AV1 ('av01'). */
+const LIVE_CODECS: ReadonlySet<EncoderCapability['codec']> = new Set(['h264', 'hevc', 'av1']);
 
 const X264: LiveEncoderPick = { id: 'libx264', label: 'x264', video: undefined };
 
@@ -35,12 +38,11 @@ function usesModel(settings: EncoderSettings): boolean {
 }
 
 /**
- * Why these settings cannot go live, or null. Checks the codec has a live path and,
- * for a chosen encoder, that its family can honour every setting.
+ * Why these settings cannot go live, or null: for a chosen encoder, that it works and
+ * its family can honour every setting (the codec among them: AV1 needs an AV1 encoder).
  */
 export function refuseEncoderSettings(settings: EncoderSettings, probe: EncoderProbeSnapshot | null): string | null {
   const model = videoEncodeSettingsOf(settings);
-  if (model.codec === 'av1') return 'AV1 cannot go live yet: the live path carries H.264 (RTMP) and HEVC (Enhanced RTMP)';
   if (!settings.encoder || settings.encoder === 'auto') return null;
   const capability = probe?.result?.encoders.find((e) => e.id === settings.encoder);
   if (!capability) return `No encoder "${settings.encoder}" in the last probe; re-probe or choose one it found`;
@@ -74,8 +76,7 @@ export function pickLiveEncoder(canvas: CanvasSettings, settings: EncoderSetting
     // A fallback that cannot honour a setting (B-frames, say) still beats no encoder.
     codecArgs = videoCodecArgs(candidate, canvas, { ...videoEncodeSettingsOf(settings), codec: capability.codec, bFrames: false, rateControl: 'cbr' });
   }
-  const codec = capability.codec === 'hevc' ? 'hevc' : 'h264';
-  return { id, label: capability.label, video: { codec, codecArgs, label: capability.label, inputArgs: candidate.inputArgs } };
+  return { id, label: capability.label, video: { codec: capability.codec, codecArgs, label: capability.label, inputArgs: candidate.inputArgs } };
 }
 
 function candidateOf(capability: EncoderCapability) {
@@ -83,5 +84,5 @@ function candidateOf(capability: EncoderCapability) {
 }
 
 function usable(e: EncoderCapability): boolean {
-  return e.state === 'working' && e.acceptsCanvas && (e.codec === 'h264' || e.codec === 'hevc');
+  return e.state === 'working' && e.acceptsCanvas && LIVE_CODECS.has(e.codec);
 }

@@ -28,7 +28,7 @@ export function EncoderSettingsForm({ snapshot }: { readonly snapshot: StudioSna
         <select data-testid="encoder-choice" value={e.encoder ?? 'auto'} disabled={locked} onChange={(ev) => {
             // An encoder makes one codec: choosing it chooses its codec too.
             const chosen = working.find((c) => c.id === ev.target.value);
-            set(chosen && chosen.codec !== 'av1' ? { encoder: chosen.id, codec: chosen.codec } : { encoder: ev.target.value });
+            set(chosen ? { encoder: chosen.id, codec: chosen.codec } : { encoder: ev.target.value });
           }}
         >
           <option value="auto">Auto</option>

@@ -1,12 +1,15 @@
 // Parsers for what the encoder processes write: H.264 video in FLV (ffmpeg muxes it
 // natively), HEVC video in MPEG-TS (ffmpeg 5.1 cannot put HEVC in FLV, so our mux
-// stage builds the hvcC and the Enhanced RTMP tags itself), AAC audio in FLV. Each
+// stage builds the hvcC and the Enhanced RTMP tags itself), AV1 video in IVF (likewise
+// for the av1C), AAC audio in FLV. Each
 // turns bytes into configurations and frames for an EncodedStreamAssembler.
 import type { AudioConfig, EncodedAudioFrame, EncodedVideoFrame, VideoConfig } from '../media/packets';
 import { AAC_RAW, AAC_SEQUENCE_HEADER, AVC_NALU, AVC_SEQUENCE_HEADER, FLV_CODEC_AVC, FLV_SOUND_AAC, FlvReader } from '../mux/flvTags';
 import { parseAudioSpecificConfig } from '../mux/flvToPackets';
 import { buildHvcC, hevcParameterSets, isHevcKeyframe, splitAnnexB, toLengthPrefixed } from '../mux/hevc';
+import { IvfReader } from '../mux/ivfReader';
 import { MpegTsReader } from '../mux/mpegtsReader';
+import { av1Sample, buildAv1C, findSequenceHeader, isAv1Keyframe, splitObus } from '../mux/av1';
 
 export interface VideoStreamInfo {
   readonly width: number;
@@ -66,6 +69,32 @@ export function tsHevcParser(info: VideoStreamInfo, out: VideoOutput): ChunkPars
           }
         }
         out.onFrame({ type: 'video', dtsMs: unit.dtsMs, ptsMs: unit.ptsMs, keyframe: isHevcKeyframe(nals), data: toLengthPrefixed(nals) });
+      }
+    },
+  };
+}
+
+/**
+ * AV1 in IVF: one temporal unit per IVF frame. IVF carries no DTS, and AV1 has no
+ * reordering at the container level (hidden frames travel inside a temporal unit), so
+ * DTS = PTS. A new av1C goes out whenever the sequence header changes.
+ */
+export function ivfAv1Parser(info: VideoStreamInfo, out: VideoOutput): ChunkParser {
+  const reader = new IvfReader();
+  let lastConfig: Buffer | null = null;
+  return {
+    push(chunk) {
+      for (const unit of reader.push(chunk)) {
+        const obus = splitObus(unit.data);
+        const sequenceHeader = findSequenceHeader(obus);
+        if (sequenceHeader) {
+          const av1C = buildAv1C(sequenceHeader);
+          if (!lastConfig || !lastConfig.equals(av1C)) {
+            lastConfig = av1C;
+            out.onConfig({ codec: 'av1', ...info, decoderConfig: av1C });
+          }
+        }
+        out.onFrame({ type: 'video', dtsMs: unit.ptsMs, ptsMs: unit.ptsMs, keyframe: isAv1Keyframe(obus), data: av1Sample(obus) });
       }
     },
   };

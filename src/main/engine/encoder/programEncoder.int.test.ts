@@ -1,12 +1,12 @@
 // The encoder stage with real ffmpeg: an HEVC programme (x265) leaves ffmpeg as
-// MPEG-TS, becomes Enhanced FLV in a recording, and decodes frame for frame; and the
-// stage's frames carry programme timestamps.
+// MPEG-TS, an AV1 one (SVT-AV1) as IVF; each becomes Enhanced FLV in a recording and
+// decodes frame for frame; and the stage's frames carry programme timestamps.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { checkFlvFile, hevcAnnexB } from '../../../../test/support/enhancedFlvCheck';
+import { av1ObuStream, checkFlvFile, hevcAnnexB } from '../../../../test/support/enhancedFlvCheck';
 import { createMemoryLogger } from '../logger';
 import type { EncodedFrame } from '../media/packets';
 import { FlvRecorder } from '../outputs/flvRecorder';
@@ -15,6 +15,7 @@ import { FfmpegProgramEncoder } from './programEncoder';
 
 const canvas = { width: 640, height: 360, fps: 30 } as const;
 const settings = { videoBitrateKbps: 1500, audioBitrateKbps: 128, keyframeIntervalSec: 1, x264Preset: 'ultrafast' } as const;
+const svtAv1 = ['-c:v', 'libsvtav1', '-preset', '12', '-b:v', '1000k', '-g', '30', '-svtav1-params', 'pred-struct=1', '-pix_fmt', 'yuv420p'];
 const x265 = ['-c:v', 'libx265', '-preset', 'ultrafast', '-tune', 'zerolatency', '-b:v', '1500k', '-g', '30', '-x265-params', 'log-level=error', '-pix_fmt', 'yuv420p'];
 
 let cleanup: (() => Promise<void>)[] = [];
@@ -64,6 +65,41 @@ describe('FfmpegProgramEncoder', () => {
     const annexB = join(dir, 'out.hevc');
     writeFileSync(annexB, hevcAnnexB(flv));
     const decoded = execFileSync('ffmpeg', ['-v', 'error', '-xerror', '-f', 'hevc', '-i', annexB, '-f', 'framemd5', '-'], { encoding: 'utf8' });
+    expect(decoded.split('\n').filter((l) => /^0,/.test(l)).length).toBe(coded.length);
+  }, 30_000);
+
+  it('records an AV1 programme as Enhanced FLV that decodes frame for frame', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cuecast-av1-'));
+    const encoder = new FfmpegProgramEncoder({ canvas, settings, ffmpegPath: 'ffmpeg', logger: createMemoryLogger(), video: { codec: 'av1', codecArgs: svtAv1, label: 'SVT-AV1' } });
+    const recorder = new FlvRecorder({ name: 'rec', folder: dir, logger: createMemoryLogger() });
+    cleanup.push(async () => {
+      await recorder.stop();
+      await encoder.dispose();
+      rmSync(dir, { recursive: true, force: true });
+    });
+    recorder.start();
+    encoder.addSink(recorder);
+    encoder.start();
+    const accepted = await feed(encoder, 90, 0);
+    await new Promise((r) => setTimeout(r, 1500));
+    await recorder.stop();
+    expect(encoder.stats().state).toBe('running');
+    const file = join(dir, readdirSync(dir).find((f) => f.endsWith('.flv'))!);
+    const flv = checkFlvFile(file);
+    expect(flv.videoCodecId).toBe(0x61763031); // 'av01'
+    expect(flv.video[0]).toMatchObject({ codec: 'av01', enhanced: true, packetType: 0, keyframe: true });
+    const coded = flv.video.filter((t) => t.packetType !== 0);
+    expect(coded.every((t) => t.enhanced && t.codec === 'av01' && (t.packetType === 1 || t.packetType === 3))).toBe(true);
+    expect(accepted).toBeGreaterThan(45);
+    // IVF frames are whole temporal units, but SVT-AV1 may still hold a few at the end.
+    expect(coded.length).toBeGreaterThan(accepted - 10);
+    expect(coded.length).toBeLessThanOrEqual(accepted);
+    expect(coded[0].keyframe).toBe(true);
+    // A key frame every GOP (-g 30), and only there.
+    expect(coded.filter((t) => t.keyframe).length).toBe(Math.ceil(coded.length / 30));
+    const obu = join(dir, 'out.obu');
+    writeFileSync(obu, av1ObuStream(flv));
+    const decoded = execFileSync('ffmpeg', ['-v', 'error', '-xerror', '-f', 'obu', '-i', obu, '-f', 'framemd5', '-'], { encoding: 'utf8' });
     expect(decoded.split('\n').filter((l) => /^0,/.test(l)).length).toBe(coded.length);
   }, 30_000);
 

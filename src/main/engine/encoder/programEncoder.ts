@@ -1,16 +1,24 @@
 // The programme encoder stage: supervised ffmpeg processes (video, audio) that take
 // the switcher's raw frames and PCM and give back coded access units to every
 // attached output, plus programme thumbnails. Any ffmpeg video encoder fits: H.264
-// leaves ffmpeg as FLV, HEVC as MPEG-TS (ffmpeg 5.1 cannot put HEVC in FLV).
+// leaves ffmpeg as FLV, HEVC as MPEG-TS (ffmpeg 5.1 cannot put HEVC in FLV), AV1 as
+// IVF (nor AV1 in FLV or a TS it reads back).
 import type { CanvasSettings, EncoderSettings } from '../../../shared/model';
 import type { Logger } from '../logger';
-import type { AudioConfig, EncodedFrame, EncodedStreamSink, VideoConfig } from '../media/packets';
+import type { AudioConfig, EncodedFrame, EncodedStreamSink, VideoCodec, VideoConfig } from '../media/packets';
 import { releaseFrame, retainFrame } from '../media/framePool';
 import { FfmpegProcess, type ProcessExit } from '../process/ffmpegProcess';
 import { JpegSplitter } from '../sources/jpegSplitter';
-import { flvAacParser, flvH264Parser, tsHevcParser, type UnnumberedVideoFrame } from './codedOutputParsers';
+import { flvAacParser, flvH264Parser, ivfAv1Parser, tsHevcParser, type ChunkParser, type UnnumberedVideoFrame, type VideoOutput, type VideoStreamInfo } from './codedOutputParsers';
 import { EncodedStreamAssembler } from './encodedStreamAssembler';
-import { AAC_PRIMING_MS, aacEncoderArgs, videoEncoderArgs, x264VideoCodecArgs } from './x264Args';
+import { AAC_PRIMING_MS, aacEncoderArgs, videoEncoderArgs, x264VideoCodecArgs, type VideoContainer } from './x264Args';
+
+/** How each codec leaves ffmpeg, and the parser that reads it back. */
+const VIDEO_PATHS: Readonly<Record<VideoCodec, { container: VideoContainer; parser: (info: VideoStreamInfo, out: VideoOutput) => ChunkParser }>> = {
+  h264: { container: 'flv', parser: flvH264Parser },
+  hevc: { container: 'mpegts', parser: tsHevcParser },
+  av1: { container: 'ivf', parser: ivfAv1Parser },
+};
 
 /** How many written frames we remember the programme number of (~30 s at 30 fps). */
 const FRAME_MAP_SIZE = 1024;
@@ -40,7 +48,7 @@ export interface ProgramEncoder {
 
 /** Which ffmpeg video encoder, with its arguments (from the encoder settings model). */
 export interface VideoEncoderChoice {
-  readonly codec: 'h264' | 'hevc';
+  readonly codec: VideoCodec;
   /** "-c:v libx264 -preset …" and the rest of the coding options. */
   readonly codecArgs: readonly string[];
   /** For the operator: "x264 veryfast", "NVENC HEVC". */
@@ -90,7 +98,7 @@ export class FfmpegProgramEncoder implements ProgramEncoder {
     this.process = new FfmpegProcess({
       role: `encoder ${this.video.label}`,
       ffmpegPath: options.ffmpegPath,
-      args: videoEncoderArgs(options.canvas, this.video.codecArgs, this.video.codec === 'h264' ? 'flv' : 'mpegts', this.video.inputArgs),
+      args: videoEncoderArgs(options.canvas, this.video.codecArgs, VIDEO_PATHS[this.video.codec].container, this.video.inputArgs),
       logger: options.logger,
       extraPipes: 1,
       stdinIsMedia: true,
@@ -126,7 +134,7 @@ export class FfmpegProgramEncoder implements ProgramEncoder {
     const assembler = new EncodedStreamAssembler({ onConfig: (v, a) => this.onConfig(v, a), onFrame: (f) => this.onFrame(f) });
     const info = { width: canvas.width, height: canvas.height, fps: canvas.fps, bitrateKbps: settings.videoBitrateKbps };
     const videoOut = { onConfig: (c: VideoConfig) => assembler.setVideo(c), onFrame: (f: UnnumberedVideoFrame) => assembler.frame({ ...f, frame: -1 }) };
-    const videoParser = this.video.codec === 'h264' ? flvH264Parser(info, videoOut) : tsHevcParser(info, videoOut);
+    const videoParser = VIDEO_PATHS[this.video.codec].parser(info, videoOut);
     const audioParser = flvAacParser(settings.audioBitrateKbps, { onConfig: (c) => assembler.setAudio(c), onFrame: (f) => assembler.frame(f) });
     const read = (parser: { push(chunk: Buffer): void }) => (chunk: Buffer) => {
       try {

@@ -77,6 +77,13 @@ export const AAC_PRIMING_MS = (1024 * 1000) / AUDIO_RATE;
 const NO_PROBE = ['-probesize', '32', '-analyzeduration', '0'];
 const FLV_OUT = ['-flush_packets', '1', '-f', 'flv', '-flvflags', 'no_duration_filesize'];
 
+export type VideoContainer = 'flv' | 'mpegts' | 'ivf';
+const CONTAINER_OUT: Readonly<Record<VideoContainer, readonly string[]>> = {
+  flv: FLV_OUT,
+  mpegts: ['-flush_packets', '1', '-f', 'mpegts', '-muxdelay', '0', '-muxpreload', '0'],
+  ivf: ['-flush_packets', '1', '-f', 'ivf'],
+};
+
 /**
  * The video encoder process: raw frames on stdin; video-only FLV on stdout and
  * programme thumbnails on fd 3. Audio is coded by a process of its own: in one
@@ -89,16 +96,17 @@ export function x264EncoderArgs(canvas: CanvasSettings, settings: EncoderSetting
 
 /**
  * Any video encoder's process. H.264 leaves as FLV; HEVC as MPEG-TS, which carries
- * PTS and DTS (B-frames) and which ffmpeg 5.1 can write for HEVC, unlike FLV.
+ * PTS and DTS (B-frames) and which ffmpeg 5.1 can write for HEVC, unlike FLV; AV1 as
+ * IVF, since ffmpeg 5.1 writes AV1 neither into FLV nor into a TS it reads back.
  */
 export function videoEncoderArgs(
   canvas: CanvasSettings,
   codecArgs: readonly string[],
-  container: 'flv' | 'mpegts',
+  container: VideoContainer,
   inputArgs: readonly string[] = [],
 ): string[] {
   const preview = previewSize(canvas);
-  const out = container === 'flv' ? FLV_OUT : ['-flush_packets', '1', '-f', 'mpegts', '-muxdelay', '0', '-muxpreload', '0'];
+  const out = CONTAINER_OUT[container];
   return [
     ...inputArgs,
     ...NO_PROBE, '-f', 'rawvideo', '-pix_fmt', 'yuv420p', '-s', `${canvas.width}x${canvas.height}`, '-r', String(canvas.fps),

@@ -1,7 +1,7 @@
 // Coded media as it moves from an encoder to the mux stage and outputs. Times are
 // milliseconds on the programme timeline (FLV and RTMP count in ms, spec §E.4.1).
 
-export type VideoCodec = 'h264' | 'hevc';
+export type VideoCodec = 'h264' | 'hevc' | 'av1';
 export type AudioCodec = 'aac';
 
 export interface VideoConfig {
@@ -10,7 +10,7 @@ export interface VideoConfig {
   readonly height: number;
   readonly fps: number;
   readonly bitrateKbps: number;
-  /** AVCDecoderConfigurationRecord (h264) or HEVCDecoderConfigurationRecord (hevc). */
+  /** AVCDecoderConfigurationRecord (h264), HEVCDecoderConfigurationRecord (hevc) or av1C (av1). */
   readonly decoderConfig: Buffer;
 }
 
@@ -28,7 +28,10 @@ export interface EncodedVideoFrame {
   readonly dtsMs: number;
   readonly ptsMs: number;
   readonly keyframe: boolean;
-  /** Length-prefixed NAL units (AVCC/HVCC layout), as FLV carries them. */
+  /**
+   * As FLV carries them: length-prefixed NAL units (AVCC/HVCC layout) for h264/hevc; for
+   * av1 the temporal unit's OBUs, each with obu_size, no temporal delimiter (AV1-ISOBMFF §2.4).
+   */
   readonly data: Buffer;
   /** The programme frame number this access unit encodes. */
   readonly frame: number;

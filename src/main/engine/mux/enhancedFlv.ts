@@ -1,5 +1,5 @@
 // Enhanced RTMP / FLV video bodies (Veovera enhanced-rtmp v2, summarised in
-// specs/flv-rtmp-sei.md "Enhanced RTMP"): HEVC travels as `0x80 | FrameType<<4 |
+// specs/flv-rtmp-sei.md "Enhanced RTMP"): HEVC and AV1 travel as `0x80 | FrameType<<4 |
 // PacketType`, a FourCC, then the payload. H.264 keeps the legacy AVC layout
 // (FLV spec §E.4.3.1), so the outputs ask this module for the right body per codec.
 import type { EncodedVideoFrame, VideoConfig } from '../media/packets';
@@ -48,20 +48,28 @@ export function enhancedCodedFramesBody(fourCc: string, keyframe: boolean, compo
     : enhancedVideoBody(keyframe, EX_PACKET_CODED_FRAMES, fourCc, data, cts);
 }
 
+/** The Enhanced RTMP FourCC of a stream, or null for H.264 (legacy AVC layout). */
+function enhancedFourCc(video: VideoConfig): string | null {
+  if (video.codec === 'hevc') return FOURCC_HEVC;
+  if (video.codec === 'av1') return FOURCC_AV1;
+  return null;
+}
+
 /** onMetaData videocodecid for a stream: 7 for AVC, the FourCC number for enhanced codecs. */
 export function flvVideoCodecId(video: VideoConfig): number {
-  return video.codec === 'hevc' ? fourCcNumber(FOURCC_HEVC) : FLV_CODEC_AVC;
+  const fourCc = enhancedFourCc(video);
+  return fourCc ? fourCcNumber(fourCc) : FLV_CODEC_AVC;
 }
 
-/** The sequence header body for the stream's codec (AVC record or enhanced SequenceStart). */
+/** The sequence header body for the stream's codec (AVC record or enhanced SequenceStart with hvcC / av1C). */
 export function flvVideoSequenceHeaderBody(video: VideoConfig): Buffer {
-  return video.codec === 'hevc' ? enhancedSequenceStartBody(FOURCC_HEVC, video.decoderConfig) : avcSequenceHeaderBody(video.decoderConfig);
+  const fourCc = enhancedFourCc(video);
+  return fourCc ? enhancedSequenceStartBody(fourCc, video.decoderConfig) : avcSequenceHeaderBody(video.decoderConfig);
 }
 
-/** A coded frame's body for the stream's codec; composition time = PTS − DTS. */
+/** A coded frame's body for the stream's codec; composition time = PTS − DTS (always 0 for AV1). */
 export function flvVideoFrameBody(video: VideoConfig, frame: EncodedVideoFrame): Buffer {
   const cts = frame.ptsMs - frame.dtsMs;
-  return video.codec === 'hevc'
-    ? enhancedCodedFramesBody(FOURCC_HEVC, frame.keyframe, cts, frame.data)
-    : avcVideoBody(frame.keyframe, AVC_NALU, cts, frame.data);
+  const fourCc = enhancedFourCc(video);
+  return fourCc ? enhancedCodedFramesBody(fourCc, frame.keyframe, cts, frame.data) : avcVideoBody(frame.keyframe, AVC_NALU, cts, frame.data);
 }
