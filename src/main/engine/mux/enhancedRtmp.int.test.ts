@@ -9,9 +9,11 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { checkFlv, hevcAnnexB, type CheckedFlv } from '../../../../test/support/enhancedFlvCheck';
+import { av1ObuStream, checkFlv, hevcAnnexB, type CheckedFlv } from '../../../../test/support/enhancedFlvCheck';
 import { freePort, sleep, startNginxRtmp, waitForPort, waitUntil } from '../../../../test/support/nginxRtmp';
+import { FfmpegProgramEncoder } from '../encoder/programEncoder';
 import { createMemoryLogger } from '../logger';
+import { solidFrame } from '../switcher/frameOps';
 import type { AudioConfig, EncodedFrame, VideoConfig } from '../media/packets';
 import { FlvRecorder } from '../outputs/flvRecorder';
 import { ChunkReader } from '../outputs/rtmp/chunkReader';
@@ -360,4 +362,49 @@ describe('HEVC over Enhanced RTMP (RtmpPublisher → nginx-rtmp 1.22 → bare pl
     expect(flv.audioTags).toBeGreaterThan(50);
     expect(flv.video.length).toBe(0);
   });
+});
+
+/** An AV1 programme from the studio's own encoder stage (SVT-AV1 → IVF → av1C). */
+async function av1Programme(): Promise<Programme> {
+  const canvas = { width: 320, height: 240, fps: 30 } as const;
+  const encoder = new FfmpegProgramEncoder({
+    canvas,
+    settings: { videoBitrateKbps: 800, audioBitrateKbps: 96, keyframeIntervalSec: 1, x264Preset: 'ultrafast' },
+    ffmpegPath: 'ffmpeg',
+    logger: createMemoryLogger(),
+    video: { codec: 'av1', codecArgs: ['-c:v', 'libsvtav1', '-preset', '12', '-b:v', '800k', '-g', '30', '-svtav1-params', 'pred-struct=1', '-pix_fmt', 'yuv420p'], label: 'SVT-AV1' },
+  });
+  cleanups.push(() => encoder.dispose());
+  let config: { video: VideoConfig; audio: AudioConfig } | null = null;
+  const frames: EncodedFrame[] = [];
+  encoder.addSink({ onConfig: (video, audio) => (config = { video, audio }), onFrame: (f) => frames.push(f) });
+  encoder.start();
+  const pictures = ['#c0392b', '#27ae60', '#2980b9'].map((c) => solidFrame(canvas, c));
+  const audio = Buffer.alloc(1600 * 4);
+  for (let i = 0; i < 75; i++) {
+    encoder.write(i, pictures[i % 3]!, audio);
+    await sleep(1000 / canvas.fps);
+  }
+  await sleep(1500);
+  if (!config) throw new Error('the AV1 encoder stage produced no configuration');
+  const { video, audio: audioConfig } = config as { video: VideoConfig; audio: AudioConfig };
+  return { video, audio: audioConfig, frames: [...frames].sort((a, b) => a.dtsMs - b.dtsMs) };
+}
+
+describe('AV1 over Enhanced RTMP (encoder stage → RtmpPublisher → nginx-rtmp 1.22 → bare player)', () => {
+  it('relays av01 tags that decode frame for frame (wait_key off)', async () => {
+    const dir = tempDir();
+    const programme = await av1Programme();
+    const server = await startNginxWithoutWaitKey();
+    const flv = checkFlv(await publishAndPlay(server.url, programme, server.errorLog));
+    expect(flv.videoCodecId).toBe(0x61763031); // 'av01'
+    const coded = flv.video.filter((t) => t.packetType !== 0);
+    expect(coded.length).toBeGreaterThan(40);
+    expect(coded.every((t) => t.codec === 'av01')).toBe(true);
+    expect(coded[0]!.keyframe).toBe(true);
+    const obu = path.join(dir, 'relayed.obu');
+    writeFileSync(obu, av1ObuStream(flv));
+    const decoded = await decodeHashes(['-v', 'error', '-xerror', '-f', 'obu', '-i', obu]);
+    expect(decoded.length).toBe(coded.length);
+  }, 60_000);
 });
