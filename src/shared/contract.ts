@@ -2,6 +2,7 @@
 // Studio in main. Channel names are `domain:verb` (STYLE.md rule 3). Main parses
 // every request's params with the schema here before acting on it.
 import { z } from 'zod';
+import { commerceMetadataSchema } from './commerceMetadata';
 import type {
   AutoEncoderChoice,
   CanvasSettings,
@@ -79,6 +80,11 @@ export const requestSchemas = {
   /** Start a probe (or re-probe with force); answers at once with the current state. */
   'encoder:probe': z.object({ force: z.boolean().optional() }).strict(),
   'encoder:capabilities': empty,
+  /**
+   * Commerce metadata into the stream as SEI on the next programme frame (and repeated
+   * on keyframes). With `cut`, that input goes on air on the same frame.
+   */
+  'metadata:send': commerceMetadataSchema.omit({ v: true, wallTimeMs: true, frame: true }).extend({ cut: id.optional() }),
   'output:add': z.object({
     name,
     kind: z.enum(['rtmp', 'record']),
@@ -120,6 +126,7 @@ export interface RequestResults {
   'encoder:probe': EncoderProbeSnapshot;
   /** The last completed probe and Auto's choice for the current canvas, with its reason. */
   'encoder:capabilities': { result: EncoderProbeResult | null; auto: AutoEncoderChoice | null; probing: boolean };
+  'metadata:send': { frame: number };
   'output:add': { id: string };
   'output:remove': { ok: true };
   'output:start': { ok: true };

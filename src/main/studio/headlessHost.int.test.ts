@@ -133,4 +133,29 @@ describe('headless host', () => {
     expect(bytes.subarray(0, 2)).toEqual(Buffer.from([0xff, 0xd8]));
     expect((await fetch(`http://127.0.0.1:${host.port}/preview/src-1.jpg`)).status).toBe(401);
   });
+
+  it('puts commerce metadata on the frame of a cut, and refuses an oversize message changing nothing', async () => {
+    const product = { id: 'ring-1', sku: 'RING-18K-01', title: 'Gold ring', price: 199, currency: 'CNY' };
+    const before = ((await post('studio:getState')).body as StudioSnapshot).switcher.program;
+    // Every field within its own limit, but '€' is 3 bytes in UTF-8: over 1 KB in all.
+    const big = await post('metadata:send', {
+      kind: 'product',
+      product: { ...product, title: '€'.repeat(200), sku: 'S'.repeat(64) },
+      segment: 's'.repeat(60),
+      show: 'y'.repeat(60),
+      cut: 'src-2',
+      program: { source: 'z'.repeat(64), layout: 'w'.repeat(64) },
+    });
+    expect(big.status).toBe(400);
+    expect((big.body as { message: string }).message).toMatch(/1024/);
+    expect(((await post('studio:getState')).body as StudioSnapshot).switcher.program).toBe(before);
+
+    const sent = await post('metadata:send', { kind: 'product', product, cut: 'src-2' });
+    expect(sent.status).toBe(200);
+    const frame = (sent.body as { frame: number }).frame;
+    expect(frame).toBeGreaterThan(0);
+    expect(((await post('studio:getState')).body as StudioSnapshot).switcher.program).toBe('src-2');
+    await waitFor(() => (studio.metadata.stats().onTime >= 1 ? true : undefined), 10_000, 'the message to be written into its frame');
+    expect(studio.metadata.stats().late).toBe(0);
+  });
 });

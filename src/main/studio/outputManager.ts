@@ -4,7 +4,7 @@
 import { join } from 'node:path';
 import { StudioError } from '../../shared/contract';
 import type { OutputInfo, OutputKind, OutputState } from '../../shared/model';
-import type { ProgramEncoder } from '../engine/encoder/programEncoder';
+import type { EncodedStreamSink } from '../engine/media/packets';
 import type { Logger } from '../engine/logger';
 import { FlvRecorder } from '../engine/outputs/flvRecorder';
 import { RtmpPublisher } from '../engine/outputs/rtmp/rtmpPublisher';
@@ -24,7 +24,8 @@ interface OutputEntry extends StoredOutput {
 export interface OutputManagerOptions {
   readonly logger: Logger;
   readonly secrets: SecretBox;
-  readonly currentEncoder: () => ProgramEncoder;
+  /** Where outputs take the coded programme from (the metadata stage after the encoder). */
+  readonly programStream: { addSink(sink: EncodedStreamSink): () => void };
   readonly onChange: () => void;
   readonly onLog: (level: 'info' | 'warn' | 'error', message: string) => void;
 }
@@ -91,19 +92,10 @@ export class OutputManager {
       this.options.onChange();
     });
     sink.start();
-    const running: RunningOutput = { sink, detach: this.options.currentEncoder().addSink(sink) };
+    const running: RunningOutput = { sink, detach: this.options.programStream.addSink(sink) };
     entry.running = running;
     this.options.onLog('info', `${entry.kind === 'rtmp' ? 'Publishing to' : 'Recording to'} "${entry.name}"`);
     this.options.onChange();
-  }
-
-  /** After an encoder restart, every running output follows the new encoder. */
-  reattach(encoder: ProgramEncoder): void {
-    for (const entry of this.entries.values()) {
-      if (!entry.running) continue;
-      entry.running.detach();
-      entry.running.detach = encoder.addSink(entry.running.sink);
-    }
   }
 
   async stop(id: string): Promise<void> {

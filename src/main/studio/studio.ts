@@ -11,6 +11,7 @@ import type { Logger } from '../engine/logger';
 import { RehearsalIngest, REHEARSAL_KEY } from '../engine/outputs/rehearsalIngest';
 import { ProgramPipeline } from '../engine/programPipeline';
 import { SwitcherError } from '../engine/switcher/switcher';
+import { MetadataStage } from '../engine/mux/metadataStage';
 import { CpuMonitor } from './cpuMonitor';
 import { pickLiveEncoder, videoEncodeSettingsOf, type LiveEncoderPick } from './encoderSelection';
 import { FfmpegProgramEncoder } from '../engine/encoder/programEncoder';
@@ -52,6 +53,8 @@ export class Studio {
   private disposed = false;
   previewUrlTemplate: string | null = null;
   encoderProbe: EncoderProbeSnapshot | null = null;
+  /** Commerce metadata into the programme's access units, between encoder and outputs. */
+  readonly metadata = new MetadataStage();
   /** The encoder the live path runs now. */
   private liveEncoder: LiveEncoderPick | null = null;
   private readonly probeAbort = new AbortController();
@@ -62,7 +65,7 @@ export class Studio {
     this.outputs = new OutputManager({
       logger: options.logger,
       secrets: options.secrets,
-      currentEncoder: () => this.pipeline.encoder,
+      programStream: this.metadata,
       onChange: () => this.changed(),
       onLog: (level, message) => this.log(level, message),
     });
@@ -354,7 +357,13 @@ export class Studio {
       },
     });
     this.pipeline = pipeline;
-    pipeline.onEncoderChange((encoder) => this.outputs.reattach(encoder));
+    // Encoder → metadata stage (SEI on the exact frame) → outputs. Outputs stay attached
+    // to the stage; a replacement encoder is attached in place of the old one.
+    let detachStage = pipeline.encoder.addSink(this.metadata);
+    pipeline.onEncoderChange((encoder) => {
+      detachStage();
+      detachStage = encoder.addSink(this.metadata);
+    });
     pipeline.switcher.setTransition(show.transition);
     for (const { id, spec } of show.sources) this.addSourceWorker(id, spec);
     for (const scene of show.scenes) pipeline.switcher.addScene(scene.id, { layout: scene.layout, sources: scene.sources });

@@ -5,6 +5,7 @@ import { listCaptureDevices } from '../engine/sources/deviceDiscovery';
 import { validateSourceSpec } from '../engine/sources/sourceArgs';
 import { refuseEncoderSettings } from './encoderSelection';
 import { OutputManager } from './outputManager';
+import { encodeMetadata } from '../../shared/commerceMetadata';
 import type { Studio } from './studio';
 
 export type RequestHandlers = {
@@ -120,6 +121,20 @@ export function createRequestHandlers(studio: Studio): RequestHandlers {
       return { result: current?.result ?? null, auto: current?.auto ?? null, probing: probe?.state === 'probing' };
     },
 
+    'metadata:send': ({ cut, ...fields }) => {
+      const frame = clock().upcomingFrame;
+      const message = { v: 1 as const, ...fields, wallTimeMs: Date.now(), frame };
+      try {
+        // Validate (and refuse oversize) before the cut, so a refusal changes nothing.
+        encodeMetadata(message);
+      } catch (err) {
+        throw new StudioError('badRequest', (err as Error).message);
+      }
+      if (cut) sw().cut(frame, cut);
+      studio.metadata.schedule(message, frame);
+      if (cut) studio.persist();
+      return { frame };
+    },
     'output:add': ({ name, kind, target, streamKey }) => {
       OutputManager.validate(kind, target);
       const id = studio.nextId('out');
