@@ -6,12 +6,12 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { av1ObuStream, checkFlvFile, hevcAnnexB } from '../../../../test/support/enhancedFlvCheck';
+import { av1ObuStream, checkFlvFile, hevcAnnexB, type CheckedFlv } from '../../../../test/support/enhancedFlvCheck';
 import { createMemoryLogger } from '../logger';
 import type { EncodedFrame } from '../media/packets';
 import { FlvRecorder } from '../outputs/flvRecorder';
 import { solidFrame } from '../switcher/frameOps';
-import { FfmpegProgramEncoder } from './programEncoder';
+import { FfmpegProgramEncoder, type VideoEncoderChoice } from './programEncoder';
 
 const canvas = { width: 640, height: 360, fps: 30 } as const;
 const settings = { videoBitrateKbps: 1500, audioBitrateKbps: 128, keyframeIntervalSec: 1, x264Preset: 'ultrafast' } as const;
@@ -37,24 +37,29 @@ async function feed(encoder: FfmpegProgramEncoder, frames: number, firstProgramF
   return accepted;
 }
 
+/** Runs the stage with `video`, records it as FLV and returns what was recorded. */
+async function recordThroughStage(video: VideoEncoderChoice): Promise<{ encoder: FfmpegProgramEncoder; accepted: number; flv: CheckedFlv; dir: string }> {
+  const dir = mkdtempSync(join(tmpdir(), `cuecast-${video.codec}-`));
+  const encoder = new FfmpegProgramEncoder({ canvas, settings, ffmpegPath: 'ffmpeg', logger: createMemoryLogger(), video });
+  const recorder = new FlvRecorder({ name: 'rec', folder: dir, logger: createMemoryLogger() });
+  cleanup.push(async () => {
+    await recorder.stop();
+    await encoder.dispose();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  recorder.start();
+  encoder.addSink(recorder);
+  encoder.start();
+  const accepted = await feed(encoder, 90, 0);
+  await new Promise((r) => setTimeout(r, 1500));
+  await recorder.stop();
+  const file = join(dir, readdirSync(dir).find((f) => f.endsWith('.flv'))!);
+  return { encoder, accepted, flv: checkFlvFile(file), dir };
+}
+
 describe('FfmpegProgramEncoder', () => {
   it('records an HEVC programme as Enhanced FLV that decodes frame for frame', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'cuecast-hevc-'));
-    const encoder = new FfmpegProgramEncoder({ canvas, settings, ffmpegPath: 'ffmpeg', logger: createMemoryLogger(), video: { codec: 'hevc', codecArgs: x265, label: 'x265' } });
-    const recorder = new FlvRecorder({ name: 'rec', folder: dir, logger: createMemoryLogger() });
-    cleanup.push(async () => {
-      await recorder.stop();
-      await encoder.dispose();
-      rmSync(dir, { recursive: true, force: true });
-    });
-    recorder.start();
-    encoder.addSink(recorder);
-    encoder.start();
-    const accepted = await feed(encoder, 90, 0);
-    await new Promise((r) => setTimeout(r, 1500));
-    await recorder.stop();
-    const file = join(dir, readdirSync(dir).find((f) => f.endsWith('.flv'))!);
-    const flv = checkFlvFile(file);
+    const { accepted, flv, dir } = await recordThroughStage({ codec: 'hevc', codecArgs: x265, label: 'x265' });
     expect(flv.videoCodecId).toBe(0x68766331); // 'hvc1'
     const coded = flv.video.filter((t) => t.packetType !== 0);
     // Every frame the encoder took is recorded, but the last: an MPEG-TS video PES is
@@ -69,23 +74,8 @@ describe('FfmpegProgramEncoder', () => {
   }, 30_000);
 
   it('records an AV1 programme as Enhanced FLV that decodes frame for frame', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'cuecast-av1-'));
-    const encoder = new FfmpegProgramEncoder({ canvas, settings, ffmpegPath: 'ffmpeg', logger: createMemoryLogger(), video: { codec: 'av1', codecArgs: svtAv1, label: 'SVT-AV1' } });
-    const recorder = new FlvRecorder({ name: 'rec', folder: dir, logger: createMemoryLogger() });
-    cleanup.push(async () => {
-      await recorder.stop();
-      await encoder.dispose();
-      rmSync(dir, { recursive: true, force: true });
-    });
-    recorder.start();
-    encoder.addSink(recorder);
-    encoder.start();
-    const accepted = await feed(encoder, 90, 0);
-    await new Promise((r) => setTimeout(r, 1500));
-    await recorder.stop();
+    const { encoder, accepted, flv, dir } = await recordThroughStage({ codec: 'av1', codecArgs: svtAv1, label: 'SVT-AV1' });
     expect(encoder.stats().state).toBe('running');
-    const file = join(dir, readdirSync(dir).find((f) => f.endsWith('.flv'))!);
-    const flv = checkFlvFile(file);
     expect(flv.videoCodecId).toBe(0x61763031); // 'av01'
     expect(flv.video[0]).toMatchObject({ codec: 'av01', enhanced: true, packetType: 0, keyframe: true });
     const coded = flv.video.filter((t) => t.packetType !== 0);
