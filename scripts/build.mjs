@@ -10,6 +10,7 @@ if (existsSync('vite.config.ts')) await viteBuild({ configFile: 'vite.config.ts'
 
 const common = { bundle: true, platform: 'node', target: 'node20', sourcemap: true, packages: 'external', logLevel: 'warning' };
 await esbuild({ ...common, entryPoints: ['src/main/studio/hostCli.ts'], outfile: 'dist/host.mjs', format: 'esm' });
+await esbuild({ ...common, entryPoints: ['src/main/studio/metadataProbeCli.ts'], outfile: 'dist/probe.mjs', format: 'esm' });
 if (existsSync('src/main/electron/main.ts')) {
   await esbuild({ ...common, entryPoints: ['src/main/electron/main.ts'], outfile: 'dist/electron/main.cjs', format: 'cjs', external: ['electron'] });
 }
