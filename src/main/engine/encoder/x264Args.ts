@@ -3,8 +3,9 @@
 // programme on fd 4 for the control room.
 import type { CanvasSettings, EncoderSettings } from '../../../shared/model';
 
-export const AUDIO_RATE = 48_000;
-export const AUDIO_CHANNELS = 2;
+import { AUDIO_CHANNELS, AUDIO_RATE, previewSize } from '../media/rawFormat';
+
+export { AUDIO_CHANNELS, AUDIO_RATE, previewSize };
 
 /** H.264 Table A-1 limits: max frame size (macroblocks), max MB/s, max High-profile kbps. */
 const H264_LEVELS: readonly { level: string; maxFs: number; maxMbps: number; maxKbps: number }[] = [
@@ -43,12 +44,6 @@ export function resolveX264Preset(settings: EncoderSettings, canvas: CanvasSetti
 
 export function samplesPerFrame(fps: number): number {
   return AUDIO_RATE / fps;
-}
-
-export function previewSize(canvas: CanvasSettings): { width: number; height: number } {
-  const portrait = canvas.height > canvas.width;
-  const width = portrait ? 180 : 320;
-  return { width, height: Math.round((width * canvas.height) / canvas.width / 2) * 2 };
 }
 
 /** The programme's video coding: H.264 CBR, a keyframe every N seconds exactly (no

@@ -8,8 +8,9 @@ import { accessSync, constants, existsSync, statSync, type Stats } from 'node:fs
 import { redactUrls } from '../redact';
 import type { CanvasSettings, CaptureDeviceSpec, NetworkFeedSpec, SourceSpec, TestPatternSpec } from '../../../shared/model';
 
-export const AUDIO_RATE = 48_000;
-export const AUDIO_CHANNELS = 2;
+import { AUDIO_CHANNELS, AUDIO_RATE, previewSize } from '../media/rawFormat';
+
+export { AUDIO_CHANNELS, AUDIO_RATE, previewSize };
 export const PREVIEW_FPS = 10;
 export const DEFAULT_FONT_FILE = '/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf';
 
@@ -34,12 +35,6 @@ export interface SourceArgsOptions {
    * third of the CPU of reading 64 KB pipe chunks and reassembling frames.
    */
   readonly videoSocketPath?: string;
-}
-
-/** Preview JPEG size for a canvas: 320 px wide, 180 px for portrait; even height. */
-export function previewSize(canvas: CanvasSettings): { readonly width: number; readonly height: number } {
-  const width = canvas.height > canvas.width ? 180 : 320;
-  return { width, height: even((width * canvas.height) / canvas.width) };
 }
 
 /** Height of the frame barcode strip at the bottom of a test pattern. */
