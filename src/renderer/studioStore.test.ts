@@ -38,6 +38,7 @@ function snapshot(frame: number, log: StudioSnapshot['log'] = []): StudioSnapsho
     log,
     previewUrlTemplate: null,
     encoderProbe: null,
+    metadata: { timeline: [], onTime: 0, late: 0, repeats: 0, dropped: 0 },
   };
 }
 

@@ -60,6 +60,30 @@ export const transitionSchema = z.object({
 
 const empty = z.object({}).strict();
 
+const httpUrl = z
+  .string()
+  .max(2048)
+  .refine((u) => /^https?:\/\/[^\s/]+/i.test(u), 'must be an http:// or https:// URL');
+
+/** Out-of-band metadata for a destination: a signed webhook, or Amazon IVS PutMetadata. */
+export const metadataSenderSchema = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('webhook'),
+    url: httpUrl,
+    /** HMAC-SHA256 key; never echoed back, never logged. Unsigned when absent. */
+    secret: z.string().min(8).max(256).optional(),
+    maxPerSecond: z.number().min(0.1).max(100).optional(),
+  }),
+  z.object({
+    kind: z.literal('ivs'),
+    channelArn: z.string().regex(/^arn:aws:ivs:[a-z0-9-]+:\d{12}:channel\/[A-Za-z0-9]+$/, 'must be an IVS channel ARN (arn:aws:ivs:REGION:ACCOUNT:channel/ID)'),
+    accessKeyId: z.string().min(16).max(128),
+    /** Never echoed back, never logged. */
+    secretAccessKey: z.string().min(16).max(128),
+    maxPerSecond: z.number().min(0.1).max(5).optional(),
+  }),
+]);
+
 /** Params schemas, one per request. */
 export const requestSchemas = {
   'studio:getState': empty,
@@ -87,12 +111,19 @@ export const requestSchemas = {
   'metadata:send': commerceMetadataSchema.omit({ v: true, wallTimeMs: true, frame: true }).extend({ cut: id.optional() }),
   'output:add': z.object({
     name,
-    kind: z.enum(['rtmp', 'record']),
-    /** rtmp: ingest URL (rtmp:// or rtmps://) without the key; record: a folder. */
+    kind: z.enum(['rtmp', 'srt', 'record']),
+    /** rtmp: ingest URL (rtmp:// or rtmps://) without the key; srt: srt://host:port?…; record: a folder. */
     target: z.string().min(1).max(2048),
     /** Secret; never echoed back, never logged. */
     streamKey: z.string().max(512).optional(),
+    /** The ingest preset it comes from (ingestPresets.ts); 'custom-rtmp' / 'custom-srt' when absent. */
+    preset: z.string().min(1).max(64).optional(),
+    /** RTMP only: also send metadata as onCuePoint (only where the ingest relays them). */
+    cuePoints: z.boolean().optional(),
+    metadataSender: metadataSenderSchema.optional(),
   }),
+  /** Change a stopped destination's carriers; `metadataSender: null` removes the sender. */
+  'output:configure': z.object({ id, cuePoints: z.boolean().optional(), metadataSender: metadataSenderSchema.nullable().optional() }),
   'output:remove': z.object({ id }),
   'output:start': z.object({ id }),
   'output:stop': z.object({ id }),
@@ -128,6 +159,7 @@ export interface RequestResults {
   'encoder:capabilities': { result: EncoderProbeResult | null; auto: AutoEncoderChoice | null; probing: boolean };
   'metadata:send': { frame: number };
   'output:add': { id: string };
+  'output:configure': { ok: true };
   'output:remove': { ok: true };
   'output:start': { ok: true };
   'output:stop': { ok: true };

@@ -133,7 +133,23 @@ export interface EncoderSettings {
   readonly bFrames?: boolean;
 }
 
-export type OutputKind = 'rtmp' | 'record';
+export type OutputKind = 'rtmp' | 'srt' | 'record';
+
+/** An out-of-band metadata sender attached to a destination (webhooks.md). */
+export interface MetadataSenderInfo {
+  readonly kind: 'webhook' | 'ivs';
+  /** Webhook URL without credentials or query, or the IVS channel ARN. */
+  readonly target: string;
+  readonly state: 'idle' | 'ok' | 'retrying' | 'failing';
+  readonly sent: number;
+  readonly failed: number;
+  readonly retries: number;
+  /** Messages folded into a newer one of the same kind to stay within the rate limit. */
+  readonly coalesced: number;
+  readonly refusedOversize: number;
+  readonly queueDepth: number;
+  readonly lastError: string | null;
+}
 
 export type OutputState = 'idle' | 'connecting' | 'live' | 'reconnecting' | 'error' | 'stopping';
 
@@ -153,6 +169,45 @@ export interface OutputInfo {
   readonly file: string | null;
   /** The built-in rehearsal ingest: its received picture is the `rehearsal` preview. */
   readonly rehearsal: boolean;
+  /** The ingest preset it was added from (ingestPresets.ts), 'custom-rtmp' etc. */
+  readonly presetId: string;
+  /** RTMP: commerce metadata also sent as onCuePoint data messages. */
+  readonly cuePoints: boolean;
+  /** Bytes waiting to go out (socket or pipe): the destination's queue depth. */
+  readonly queuedBytes: number;
+  readonly metadataSender: MetadataSenderInfo | null;
+  /** Recordings: the metadata sidecar (.metadata.jsonl) and chaptered copy (.mkv), when written. */
+  readonly sidecarFile: string | null;
+  readonly chaptersFile: string | null;
+}
+
+/** One commerce metadata change as the control room's timeline shows it. */
+export interface MetadataTimelineEntry {
+  /** Increasing id, for list keys. */
+  readonly seq: number;
+  readonly kind: 'product' | 'explaining' | 'sales' | 'state';
+  /** One line for the operator: "SKU-1 Ring — 19.99 EUR", "explaining started". */
+  readonly summary: string;
+  /** The programme frame it was bound to. */
+  readonly frame: number;
+  readonly requestedAtMs: number;
+  /** pending until its access unit went through the mux stage. */
+  readonly state: 'pending' | 'sent' | 'late' | 'noSei';
+  /** Presentation time of the carrying access unit on the encoder's timeline. */
+  readonly ptsMs: number | null;
+  /** Destinations live when it went out, and how many of them also got it as a cue point. */
+  readonly destinations: number;
+  readonly cuePoints: number;
+  readonly webhooks: number;
+}
+
+export interface MetadataInfo {
+  /** Newest last; the last 100 changes. */
+  readonly timeline: readonly MetadataTimelineEntry[];
+  readonly onTime: number;
+  readonly late: number;
+  readonly repeats: number;
+  readonly dropped: number;
 }
 
 export interface HealthInfo {
@@ -198,6 +253,8 @@ export interface StudioSnapshot {
    * only until every snapshot literal (studioStore.test.ts) sets it.
    */
   readonly encoderProbe: EncoderProbeSnapshot | null;
+  /** Commerce metadata sent into the programme (issue 4), for the timeline panel. */
+  readonly metadata: MetadataInfo;
 }
 
 export interface CaptureDeviceInfo {

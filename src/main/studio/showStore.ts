@@ -16,7 +16,20 @@ export interface StoredOutput {
   readonly sealedKey: string | null;
   /** The built-in rehearsal ingest: recreated on each start, its port changes. */
   readonly builtIn?: boolean;
+  readonly presetId?: string;
+  readonly cuePoints?: boolean;
+  readonly metadataSender?: StoredMetadataSender | null;
 }
+
+/** A destination's metadata sender as stored: its secret sealed by the SecretBox. */
+export type StoredMetadataSender =
+  | { readonly kind: 'webhook'; readonly url: string; readonly sealedSecret: string | null; readonly maxPerSecond?: number }
+  | { readonly kind: 'ivs'; readonly channelArn: string; readonly accessKeyId: string; readonly sealedSecretAccessKey: string; readonly maxPerSecond?: number };
+
+const storedSenderSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('webhook'), url: z.string(), sealedSecret: z.string().nullable(), maxPerSecond: z.number().optional() }),
+  z.object({ kind: z.literal('ivs'), channelArn: z.string(), accessKeyId: z.string(), sealedSecretAccessKey: z.string(), maxPerSecond: z.number().optional() }),
+]);
 
 export interface ShowConfig {
   readonly version: 1;
@@ -39,7 +52,17 @@ const showSchema = z.object({
   sources: z.array(z.object({ id: z.string(), spec: sourceSpecSchema })),
   scenes: z.array(z.object({ id: z.string(), name: z.string(), layout: z.enum(['pip', 'sideBySide']), sources: z.tuple([z.string(), z.string()]) })),
   outputs: z.array(
-    z.object({ id: z.string(), name: z.string(), kind: z.enum(['rtmp', 'record']), target: z.string(), sealedKey: z.string().nullable(), builtIn: z.boolean().optional() }),
+    z.object({
+      id: z.string(),
+      name: z.string(),
+      kind: z.enum(['rtmp', 'srt', 'record']),
+      target: z.string(),
+      sealedKey: z.string().nullable(),
+      builtIn: z.boolean().optional(),
+      presetId: z.string().optional(),
+      cuePoints: z.boolean().optional(),
+      metadataSender: storedSenderSchema.nullable().optional(),
+    }),
   ),
   program: z.string().nullable(),
   preview: z.string().nullable(),

@@ -15,6 +15,7 @@ import { MetadataStage } from '../engine/mux/metadataStage';
 import { CpuMonitor } from './cpuMonitor';
 import { pickLiveEncoder, videoEncodeSettingsOf, type LiveEncoderPick } from './encoderSelection';
 import { FfmpegProgramEncoder } from '../engine/encoder/programEncoder';
+import { MetadataTimeline } from './metadataTimeline';
 import { OutputManager } from './outputManager';
 import type { SecretBox } from './secretBox';
 import type { ShowConfig, ShowStore } from './showStore';
@@ -55,6 +56,8 @@ export class Studio {
   encoderProbe: EncoderProbeSnapshot | null = null;
   /** Commerce metadata into the programme's access units, between encoder and outputs. */
   readonly metadata = new MetadataStage();
+  /** What was sent into the stream and when, for the timeline panel. */
+  readonly metadataTimeline: MetadataTimeline;
   /** The encoder the live path runs now. */
   private liveEncoder: LiveEncoderPick | null = null;
   private readonly probeAbort = new AbortController();
@@ -65,10 +68,16 @@ export class Studio {
     this.outputs = new OutputManager({
       logger: options.logger,
       secrets: options.secrets,
+      ffmpegPath: options.ffmpegPath,
       programStream: this.metadata,
       onChange: () => this.changed(),
       onLog: (level, message) => this.log(level, message),
     });
+    this.metadataTimeline = new MetadataTimeline(
+      () => this.outputs.carrierCounts(),
+      () => this.changed(),
+    );
+    this.metadata.addSink(this.metadataTimeline);
     for (const output of this.show.outputs) {
       this.outputs.add(output.builtIn && this.rehearsal ? { ...output, target: this.rehearsal.url, sealedKey: options.secrets.encrypt(REHEARSAL_KEY) } : output);
     }
@@ -192,10 +201,11 @@ export class Studio {
         droppedFrames: enc.droppedFrames,
         encoderLabel: this.liveEncoder?.label ?? null,
       },
-      onAir: this.outputs.info().some((o) => o.kind === 'rtmp' && o.state !== 'idle'),
+      onAir: this.outputs.info().some((o) => o.kind !== 'record' && o.state !== 'idle' && o.state !== 'error'),
       log: this.logEntries.slice(-50),
       previewUrlTemplate: this.previewUrlTemplate,
       // Auto follows the outputs and bitrate as they change, between probes.
+      metadata: { timeline: this.metadataTimeline.entriesSnapshot(), ...this.metadata.stats() },
       encoderProbe: this.encoderProbe && { ...this.probeSnapshot(this.encoderProbe.state, this.encoderProbe.result), error: this.encoderProbe.error },
     };
   }

@@ -6,6 +6,8 @@ import { validateSourceSpec } from '../engine/sources/sourceArgs';
 import { refuseEncoderSettings } from './encoderSelection';
 import { OutputManager } from './outputManager';
 import { encodeMetadata } from '../../shared/commerceMetadata';
+import { ingestPreset } from '../../shared/ingestPresets';
+import type { StoredMetadataSender } from './showStore';
 import type { Studio } from './studio';
 
 export type RequestHandlers = {
@@ -132,17 +134,41 @@ export function createRequestHandlers(studio: Studio): RequestHandlers {
       }
       if (cut) sw().cut(frame, cut);
       studio.metadata.schedule(message, frame);
+      studio.metadataTimeline.requested(message);
       if (cut) studio.persist();
       return { frame };
     },
-    'output:add': ({ name, kind, target, streamKey }) => {
-      OutputManager.validate(kind, target);
+    'output:add': ({ name, kind, target, streamKey, preset, cuePoints, metadataSender }) => {
+      if (preset !== undefined) {
+        const found = ingestPreset(preset);
+        if (!found) throw new StudioError('badRequest', `Unknown ingest preset "${preset}"`);
+        if ((found.protocol === 'srt') !== (kind === 'srt')) throw new StudioError('badRequest', `Preset "${found.name}" is an ${found.protocol.toUpperCase()} ingest, not ${kind}`);
+      }
+      OutputManager.validate(kind, target, { cuePoints, metadataSender });
       const id = studio.nextId('out');
       const sealedKey = streamKey ? studio.secrets.encrypt(streamKey) : null;
-      studio.outputs.add({ id, name, kind, target, sealedKey });
+      studio.outputs.add({
+        id,
+        name,
+        kind,
+        target,
+        sealedKey,
+        presetId: preset ?? (kind === 'srt' ? 'custom-srt' : kind === 'rtmp' ? 'custom-rtmp' : undefined),
+        cuePoints: cuePoints ?? false,
+        metadataSender: metadataSender ? sealSender(studio, metadataSender) : null,
+      });
       studio.persist();
       studio.changed();
       return { id };
+    },
+    'output:configure': ({ id, cuePoints, metadataSender }) => {
+      studio.outputs.configure(id, {
+        cuePoints,
+        metadataSender: metadataSender === undefined ? undefined : metadataSender === null ? null : sealSender(studio, metadataSender),
+      });
+      studio.persist();
+      studio.changed();
+      return ok;
     },
     'output:remove': async ({ id }) => {
       if (!studio.outputs.has(id)) throw new StudioError('notFound', `No output with id ${id}`);
@@ -160,12 +186,28 @@ export function createRequestHandlers(studio: Studio): RequestHandlers {
       return ok;
     },
     'output:startAll': () => {
-      studio.outputs.startAll();
+      const problems = studio.outputs.startAll();
+      for (const problem of problems) studio.log('error', problem);
+      if (problems.length > 0) studio.changed();
       return ok;
     },
     'output:stopAll': async () => {
       await studio.outputs.stopAll();
       return ok;
     },
+  };
+}
+
+/** Seals a sender's secret for storage; the plain secret never leaves this function. */
+function sealSender(studio: Studio, sender: ParsedParams<'output:configure'>['metadataSender'] & object): StoredMetadataSender {
+  if (sender.kind === 'webhook') {
+    return { kind: 'webhook', url: sender.url, sealedSecret: sender.secret ? studio.secrets.encrypt(sender.secret) : null, maxPerSecond: sender.maxPerSecond };
+  }
+  return {
+    kind: 'ivs',
+    channelArn: sender.channelArn,
+    accessKeyId: sender.accessKeyId,
+    sealedSecretAccessKey: studio.secrets.encrypt(sender.secretAccessKey),
+    maxPerSecond: sender.maxPerSecond,
   };
 }

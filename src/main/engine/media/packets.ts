@@ -1,5 +1,6 @@
 // Coded media as it moves from an encoder to the mux stage and outputs. Times are
 // milliseconds on the programme timeline (FLV and RTMP count in ms, spec §E.4.1).
+import type { CommerceMetadata } from '../../../shared/commerceMetadata';
 
 export type VideoCodec = 'h264' | 'hevc' | 'av1';
 export type AudioCodec = 'aac';
@@ -35,6 +36,12 @@ export interface EncodedVideoFrame {
   readonly data: Buffer;
   /** The programme frame number this access unit encodes. */
   readonly frame: number;
+  /**
+   * Commerce metadata changes that take effect on this access unit (set by the mux
+   * stage, which also wrote them as SEI; keyframe repeats are not listed). Cue points,
+   * webhooks and recording sidecars read them from here, so every carrier agrees.
+   */
+  readonly metadata?: readonly CommerceMetadata[];
 }
 
 export interface EncodedAudioFrame {

@@ -128,6 +128,9 @@ describe('MetadataStage', () => {
     expect(m.get(6)!.map((x) => [x.kind, x.frame])).toEqual([['sales', 2], ['product', 4]]);
     expect(m.get(9)!.map((x) => [x.kind, x.frame])).toEqual([['sales', 2], ['product', 4]]);
     expect(stage.stats().repeats).toBe(6);
+    // Out-of-band carriers get each change once, on its own access unit; never the repeats.
+    const changes = out.frames.flatMap((f) => (f.type === 'video' && f.metadata ? f.metadata.map((x) => [f.frame, x.kind]) : []));
+    expect(changes).toEqual([[1, 'product'], [2, 'sales'], [4, 'product']]);
   });
 
   it('on a keyframe with a new message, writes it once (no stale repeat of its kind)', () => {
@@ -183,14 +186,16 @@ describe('MetadataStage', () => {
     expect(stage.pendingCount).toBe(0);
   });
 
-  it('leaves AV1 untouched and drops its messages', () => {
+  it('leaves AV1 bytes untouched, counts its SEI as dropped, still hands the change to out-of-band carriers', () => {
     const out = new Collector();
     const stage = new MetadataStage({ downstream: [out] });
     stage.onConfig(video('av1', Buffer.from([0x81, 0, 0, 0])), audio);
     stage.schedule(product('x'), 0);
     const f: EncodedVideoFrame = { type: 'video', dtsMs: 0, ptsMs: 0, keyframe: true, frame: 0, data: Buffer.from([0x32, 0]) };
     stage.onFrame(f);
-    expect(out.frames[0]).toBe(f);
+    const sent = out.frames[0] as EncodedVideoFrame;
+    expect(sent.data).toBe(f.data);
+    expect(sent.metadata?.map((m) => m.product?.id)).toEqual(['x']);
     expect(stage.stats().dropped).toBe(1);
     expect(stage.pendingCount).toBe(0);
   });

@@ -97,10 +97,11 @@ export class MetadataStage implements EncodedStreamSink {
   private withSei(frame: EncodedVideoFrame): EncodedVideoFrame {
     const due = this.takeDue(frame);
     this.remember(frame.frame);
+    const changes = due.length > 0 ? { metadata: due.map((s) => s.message) } : {};
     if (this.codec === null) {
-      // AV1 (or no config yet): SEI is H.264/HEVC only.
+      // AV1 (or no config yet): SEI is H.264/HEVC only; out-of-band carriers still get it.
       this.counts.dropped += due.length;
-      return frame;
+      return due.length > 0 ? { ...frame, ...changes } : frame;
     }
     for (const s of due) this.current.set(s.message.kind, s);
     const write = [...due];
@@ -117,11 +118,11 @@ export class MetadataStage implements EncodedStreamSink {
         if (s.frame === frame.frame) this.counts.onTime++;
         else this.counts.late++;
       }
-      return { ...frame, data };
+      return { ...frame, ...changes, data };
     } catch {
-      // An access unit we cannot place an SEI in still goes out untouched.
+      // An access unit we cannot place an SEI in still goes out without it.
       this.counts.dropped += due.length;
-      return frame;
+      return { ...frame, ...changes };
     }
   }
 
