@@ -1,7 +1,8 @@
 // `npm run bench`: the figures the live switching studio must show, measured against
 // real ffmpeg and a real nginx-rtmp ingest on this machine, side by side with bare
 // ffmpeg in the same run. Prints a table and writes bench/results.json.
-//   BENCH_ONLY=probe,throughput,cuts,stall,failover,cost,latency,orphans   run a subset
+//   BENCH_ONLY=probe,throughput,cuts,stall,failover,cost,latency,orphans,
+//              metacuts,outage,muxcost,destcost               run a subset
 //   BENCH_QUICK=1                                 shorter runs (smoke check)
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -11,19 +12,13 @@ import { runCutAccuracy } from './cutAccuracy';
 import { runEncoderFailover } from './encoderFailover';
 import { runEncodeThroughput, type ThroughputResult } from './encodeThroughput';
 import { runLatency } from './latency';
+import { metadataFigures, type Row } from './metadataFigures';
 import { runNoStall } from './noStall';
 import { runOrphans } from './orphans';
 import { runProbeBench } from './probe';
 
-const only = new Set((process.env.BENCH_ONLY ?? 'probe,throughput,cuts,stall,failover,cost,latency,orphans').split(','));
+const only = new Set((process.env.BENCH_ONLY ?? 'probe,throughput,cuts,stall,failover,cost,latency,orphans,metacuts,outage,muxcost,destcost').split(','));
 const quick = process.env.BENCH_QUICK === '1';
-
-interface Row {
-  readonly figure: string;
-  readonly measured: string;
-  readonly target: string;
-  readonly pass: boolean | null;
-}
 
 async function main(): Promise<void> {
   const rows: Row[] = [];
@@ -125,6 +120,8 @@ async function main(): Promise<void> {
   for (const o of orphans ?? []) {
     rows.push({ figure: `5. orphans after ${o.how}`, measured: `${o.ffmpegBefore} ffmpeg before, ${o.ffmpegAfter3s} after 3 s`, target: '0 after 3 s', pass: o.ffmpegAfter3s === 0 });
   }
+
+  rows.push(...(await metadataFigures(step, quick)));
 
   results.rows = rows;
   results.finishedAt = new Date().toISOString();
