@@ -72,7 +72,8 @@ export const metadataSenderSchema = z.discriminatedUnion('kind', [
     url: httpUrl,
     /** HMAC-SHA256 key; never echoed back, never logged. Unsigned when absent. */
     secret: z.string().min(8).max(256).optional(),
-    maxPerSecond: z.number().min(0.1).max(100).optional(),
+    /** Calls per second at most (whole); 5 by default, IVS PutMetadata's limit. */
+    maxPerSecond: z.number().int().min(1).max(100).optional(),
   }),
   z.object({
     kind: z.literal('ivs'),
@@ -80,7 +81,7 @@ export const metadataSenderSchema = z.discriminatedUnion('kind', [
     accessKeyId: z.string().min(16).max(128),
     /** Never echoed back, never logged. */
     secretAccessKey: z.string().min(16).max(128),
-    maxPerSecond: z.number().min(0.1).max(5).optional(),
+    maxPerSecond: z.number().int().min(1).max(5).optional(),
   }),
 ]);
 

@@ -7,6 +7,7 @@ import type { OutputKind } from '../../shared/model';
 import type { Logger } from '../engine/logger';
 import type { EncodedStreamSink } from '../engine/media/packets';
 import { FlvRecorder } from '../engine/outputs/flvRecorder';
+import { checkMetadataSenderConfig, createMetadataSender as createEngineSender, type MetadataSenderConfig } from '../engine/outputs/metadataSenders/createMetadataSender';
 import type { OutputStats } from '../engine/outputs/outputStats';
 import { RtmpPublisher } from '../engine/outputs/rtmp/rtmpPublisher';
 import { parseRtmpUrl } from '../engine/outputs/rtmp/rtmpUrl';
@@ -57,8 +58,14 @@ export function validateDestination(kind: OutputKind, target: string, carriers: 
     throw new StudioError('badRequest', 'A recording needs a folder');
   }
   if (carriers.cuePoints && kind !== 'rtmp') throw new StudioError('badRequest', 'Cue points are an RTMP data message: only RTMP destinations can send them');
-  if (carriers.metadataSender && kind === 'record') {
+  const sender = carriers.metadataSender as { kind: 'webhook'; url: string } | { kind: 'ivs'; channelArn: string; accessKeyId: string } | undefined;
+  if (sender && kind === 'record') {
     throw new StudioError('badRequest', 'A recording keeps its metadata in its sidecar file; a webhook belongs to a live destination');
+  }
+  if (sender) {
+    // The secret is not needed to judge the URL or the ARN; a placeholder keeps it out of here.
+    const problem = checkMetadataSenderConfig(sender.kind === 'webhook' ? { kind: 'webhook', url: sender.url, secret: '' } : { ...sender, secret: 'x' });
+    if (problem) throw new StudioError('badRequest', `Metadata sender: ${problem}`);
   }
 }
 
@@ -72,8 +79,21 @@ export function createDestinationSink(entry: StoredOutput, ctx: SinkContext): De
 }
 
 export function createMetadataSender(name: string, stored: StoredMetadataSender, ctx: Omit<SinkContext, 'ffmpegPath'>): MetadataSenderSink {
-  void name;
-  void stored;
-  void ctx;
-  throw new StudioError('unavailable', 'Metadata senders are not available in this build');
+  const tuning = stored.maxPerSecond !== undefined ? { maxPerSecond: stored.maxPerSecond } : {};
+  const config: MetadataSenderConfig =
+    stored.kind === 'webhook'
+      ? { kind: 'webhook', url: stored.url, secret: stored.sealedSecret ? ctx.open(stored.sealedSecret, 'webhook secret') : '' }
+      : { kind: 'ivs', channelArn: stored.channelArn, accessKeyId: stored.accessKeyId, secret: ctx.open(stored.sealedSecretAccessKey, 'AWS secret access key') };
+  const sender = createEngineSender(name, config, ctx.logger, tuning);
+  return {
+    onConfig: (video, audio) => sender.onConfig(video, audio),
+    onFrame: (frame) => sender.onFrame(frame),
+    start: () => sender.start(),
+    // The show's last change (an "explaining ended") still gets out, within 2 s.
+    stop: () => sender.stop({ drainMs: SENDER_DRAIN_MS }),
+    stats: () => sender.stats(),
+  };
 }
+
+/** How long stopping a destination waits for its sender's queued messages. */
+const SENDER_DRAIN_MS = 2000;
