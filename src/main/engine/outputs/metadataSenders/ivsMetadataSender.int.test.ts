@@ -152,6 +152,6 @@ describe('IvsMetadataSender', () => {
     expect(orders.length).toBeLessThanOrEqual(6);
     expect(orders.at(-1)).toBe(50);
     const at = r.requests.map((q) => q.at);
-    for (let i = 5; i < at.length; i++) expect(at[i]! - at[i - 5]!).toBeGreaterThanOrEqual(990);
+    for (let i = 5; i < at.length; i++) expect(at[i]! - at[i - 5]!).toBeGreaterThanOrEqual(900);
   });
 });
