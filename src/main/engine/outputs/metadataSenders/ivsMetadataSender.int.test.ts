@@ -144,12 +144,14 @@ describe('IvsMetadataSender', () => {
       s.onFrame(frame(i, [sales(i)]));
       await sleep(Math.max(0, started + i * 20 - Date.now()));
     }
+    // On a loaded machine the 50 updates may take longer than 1 s: allow 5 calls per started second, plus the last.
+    const allowed = 5 * Math.ceil((Date.now() - started) / 1000) + 1;
     const ordersOf = (q: ReceivedRequest): number => (JSON.parse((JSON.parse(q.body) as { metadata: string }).metadata) as IvsMetadataPayload).message.sales!.orders;
     await waitUntil(() => r.requests.some((q) => ordersOf(q) === 50), 3000, 'the final numbers');
     await sleep(300);
     expect(s.stats().queueDepth).toBe(0);
     const orders = r.requests.map(ordersOf);
-    expect(orders.length).toBeLessThanOrEqual(6);
+    expect(orders.length).toBeLessThanOrEqual(allowed);
     expect(orders.at(-1)).toBe(50);
     const at = r.requests.map((q) => q.at);
     for (let i = 5; i < at.length; i++) expect(at[i]! - at[i - 5]!).toBeGreaterThanOrEqual(900);

@@ -154,12 +154,14 @@ describe('WebhookSender', () => {
       s.onFrame(frame(i, [sales(i, i)]));
       await sleep(Math.max(0, started + i * 20 - Date.now()));
     }
+    // On a loaded machine the 50 updates may take longer than 1 s: allow 5 calls per started second, plus the last.
+    const allowed = 5 * Math.ceil((Date.now() - started) / 1000) + 1;
     await waitUntil(() => bodies(r).some((b) => b.message.sales?.orders === 50), 3000, 'the final numbers');
     await sleep(300);
     expect(s.stats().queueDepth).toBe(0);
     const got = bodies(r);
     const orders = got.map((b) => b.message.sales!.orders);
-    expect(got.length).toBeLessThanOrEqual(6);
+    expect(got.length).toBeLessThanOrEqual(allowed);
     expect(got.length).toBeGreaterThanOrEqual(2);
     expect(orders.at(-1)).toBe(50);
     expect(got.at(-1)!.message.sales).toEqual({ orders: 50, units: 100, gmv: 500, currency: 'EUR' });
