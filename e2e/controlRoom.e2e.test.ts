@@ -180,7 +180,7 @@ describe('control room', () => {
   it('ends the broadcast', async () => {
     const rehearsal = rehearsalRow();
     await attrOf(page.getByTestId('on-air'), 'data-on-air', 'true');
-    await page.getByTestId('go-live-button').click();
+    await page.getByTestId('stop-all-button').click();
     await attrOf(rehearsal, 'data-state', 'idle', 15_000);
     await attrOf(page.getByTestId('on-air'), 'data-on-air', 'false');
     expect(await page.getByTestId('canvas-size').isDisabled()).toBe(false);

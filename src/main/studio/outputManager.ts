@@ -79,7 +79,14 @@ export class OutputManager {
 
   start(id: string): void {
     const entry = this.require(id);
-    if (entry.running) return;
+    if (entry.running) {
+      // A destination that gave up (a refused key) is started afresh; a running one is left alone.
+      if (entry.running.sink.stats().state !== 'error') return;
+      entry.running.detach();
+      void entry.running.sink.stop();
+      void entry.running.sender?.stop();
+      entry.running = null;
+    }
     const logger = this.options.logger.child(`output ${entry.name}`);
     const open = (sealed: string, what: string): string => {
       try {

@@ -332,6 +332,17 @@ export class Studio {
     }, STATE_MIN_INTERVAL_MS);
   }
 
+  /**
+   * Broadcasts the snapshot now, not within the coalescing interval: for state that
+   * lasts less than it (a metadata change is pending for about one frame).
+   */
+  changedNow(): void {
+    if (this.disposed) return;
+    if (this.statePending) clearTimeout(this.statePending);
+    this.statePending = null;
+    this.emit('studio:state', this.snapshot());
+  }
+
   /** Ordered, time-limited shutdown: outputs, encoder and switcher, sources, ingest. */
   async dispose(): Promise<void> {
     if (this.disposed) return;

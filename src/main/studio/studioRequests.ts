@@ -135,6 +135,8 @@ export function createRequestHandlers(studio: Studio): RequestHandlers {
       if (cut) sw().cut(frame, cut);
       studio.metadata.schedule(message, frame);
       studio.metadataTimeline.requested(message);
+      // Every client sees it pending before its frame goes out (~1 frame later).
+      studio.changedNow();
       if (cut) studio.persist();
       return { frame };
     },

@@ -9,12 +9,13 @@ import { AddSourceDialog } from './AddSourceDialog';
 import { AudioPanel } from './AudioPanel';
 import { CanvasPanel } from './CanvasPanel';
 import { ConnectionBanner } from './ConnectionBanner';
+import { DestinationsPanel } from './DestinationsPanel';
 import { EncoderPanel } from './EncoderPanel';
-import { GoLivePanel } from './GoLivePanel';
 import { HealthStrip } from './HealthStrip';
 import { HotkeyLegend } from './HotkeyLegend';
 import { InputBus } from './InputBus';
 import { LogPanel } from './LogPanel';
+import { MetadataTimelinePanel } from './MetadataTimelinePanel';
 import { Monitors } from './Monitors';
 import { Multiview } from './Multiview';
 import { Toasts, type Toast } from './Toasts';
@@ -66,7 +67,8 @@ function ControlRoom() {
             <Multiview inputs={inputs} />
           </main>
           <aside className="sidebar">
-            <GoLivePanel />
+            <DestinationsPanel />
+            <MetadataTimelinePanel />
             <AudioPanel />
             <CanvasPanel />
             <EncoderPanel />
