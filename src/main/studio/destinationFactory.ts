@@ -19,6 +19,8 @@ export interface DestinationSink extends EncodedStreamSink {
   stop(): Promise<void>;
   stats(): OutputStats;
   onState(cb: (state: string) => void): () => void;
+  /** On quit: stop, and cancel background work (a recording's chaptered copy, redone at next start). */
+  dispose?(): Promise<void>;
 }
 
 export interface MetadataSenderStats {
@@ -72,10 +74,11 @@ export function validateDestination(kind: OutputKind, target: string, carriers: 
 export function createDestinationSink(entry: StoredOutput, ctx: SinkContext): DestinationSink {
   if (entry.kind === 'rtmp') {
     const streamKey = entry.sealedKey ? ctx.open(entry.sealedKey, 'stream key') : '';
-    return new RtmpPublisher({ name: entry.name, url: entry.target, streamKey, logger: ctx.logger });
+    return new RtmpPublisher({ name: entry.name, url: entry.target, streamKey, logger: ctx.logger, cuePoints: entry.cuePoints === true });
   }
   if (entry.kind === 'srt') throw new StudioError('unavailable', 'SRT destinations are not available in this build');
-  return new FlvRecorder({ name: entry.name, folder: entry.target, logger: ctx.logger });
+  // With ffmpeg, a stopped recording also gets a chaptered .mkv copy (one chapter per product).
+  return new FlvRecorder({ name: entry.name, folder: entry.target, logger: ctx.logger, ffmpegPath: ctx.ffmpegPath });
 }
 
 export function createMetadataSender(name: string, stored: StoredMetadataSender, ctx: Omit<SinkContext, 'ffmpegPath'>): MetadataSenderSink {

@@ -3,11 +3,13 @@
 // timeline that stays monotonic across reconnects, and operator-facing errors that
 // name the destination and never contain the stream key (STYLE.md rule 10).
 import type { Logger } from '../../logger';
-import type { AudioConfig, EncodedFrame, EncodedStreamSink, VideoConfig } from '../../media/packets';
+import type { CommerceMetadata } from '../../../../shared/commerceMetadata';
+import type { AudioConfig, EncodedFrame, EncodedStreamSink, EncodedVideoFrame, VideoConfig } from '../../media/packets';
 import { AmfEcmaArray, encodeAmf0 } from '../../mux/amf0';
 import { flvVideoCodecId, flvVideoFrameBody, flvVideoSequenceHeaderBody } from '../../mux/enhancedFlv';
 import { AAC_RAW, AAC_SEQUENCE_HEADER, aacAudioBody, FLV_SOUND_AAC } from '../../mux/flvTags';
 import { BitrateMeter } from '../bitrateMeter';
+import { commerceCuePointBody } from './cuePoint';
 import type { OutputState, OutputStats } from '../outputStats';
 import { redactSecret } from '../../redact';
 import { ReconnectBackoff, type BackoffSettings } from './reconnectBackoff';
@@ -31,6 +33,14 @@ export interface RtmpPublisherOptions {
   readonly tlsCa?: string | Buffer;
   /** An ingest that takes nothing from a full socket for this long is treated as lost (default 10 s). */
   readonly stallTimeoutMs?: number;
+  /**
+   * Send each commerce metadata change (`frame.metadata`) as an AMF0 onCuePoint data
+   * message just before its video message, followed by onMetaData again (default
+   * false; see sendCues). Only for ingests that relay data messages:
+   * node-media-server does; nginx-rtmp and SRS drop them (spec "AMF0"). SEI in the
+   * picture is sent either way.
+   */
+  readonly cuePoints?: boolean;
 }
 
 const DEFAULT_BACKOFF: BackoffSettings = { initialDelayMs: 1000, maxDelayMs: 30_000 };
@@ -38,6 +48,9 @@ const DEFAULT_BACKOFF: BackoffSettings = { initialDelayMs: 1000, maxDelayMs: 30_
 // before non-key video is dropped; audio only stops at twice that.
 const SOFT_LIMIT_SECONDS = 2;
 const MIN_SOFT_LIMIT = 1024 * 1024;
+// Changes waiting for a video frame that goes out (joining, drops, an outage). Bounded
+// so a long outage cannot grow it: the SEI keyframe repeats carry the state anyway.
+const MAX_HELD_CUE_POINTS = 64;
 
 export class RtmpPublisher implements EncodedStreamSink {
   private readonly log: Logger;
@@ -63,6 +76,8 @@ export class RtmpPublisher implements EncodedStreamSink {
   private rejections = 0;
   private lastErrorText: string | null = null;
   private stalledSince: number | null = null;
+  /** Metadata of video frames not sent, for the next one that is (cuePoints only). */
+  private heldCues: CommerceMetadata[] = [];
 
   constructor(private readonly options: RtmpPublisherOptions) {
     this.log = redactingLogger(options.logger.child(`rtmp ${options.name}`), options.streamKey);
@@ -121,6 +136,7 @@ export class RtmpPublisher implements EncodedStreamSink {
     this.dropped = 0;
     this.reconnectCount = 0;
     this.rejections = 0;
+    this.heldCues = [];
     this.backoff.reset();
     this.attempt('connecting');
   }
@@ -150,7 +166,10 @@ export class RtmpPublisher implements EncodedStreamSink {
 
   onFrame(frame: EncodedFrame): void {
     const connection = this.live;
-    if (!connection || !this.video) return;
+    if (!connection || !this.video) {
+      if (frame.type === 'video') this.holdCues(frame);
+      return;
+    }
     this.baseMs ??= frame.dtsMs;
     const timestamp = Math.max(0, Math.round(frame.dtsMs - this.baseMs));
     const pending = connection.pendingBytes;
@@ -164,6 +183,7 @@ export class RtmpPublisher implements EncodedStreamSink {
         this.connection = null;
         connection.destroy();
         this.scheduleRetry(`the ingest stopped taking data for ${duration(now - this.stalledSince)}`);
+        if (frame.type === 'video') this.holdCues(frame);
         return;
       }
     } else {
@@ -175,19 +195,48 @@ export class RtmpPublisher implements EncodedStreamSink {
       connection.send(CSID_AUDIO, MSG_AUDIO, timestamp, aacAudioBody(AAC_RAW, frame.data));
       return;
     }
-    if (this.joining && !frame.keyframe) return;
+    if (this.joining && !frame.keyframe) return this.holdCues(frame);
     // Once a frame is gone its dependants are undecodable: drop until the next
     // keyframe. Every video frame lost to backpressure, and its dependants, counts.
     if ((this.waitForKeyframe && !frame.keyframe) || pending > 2 * soft || (pending > soft && !frame.keyframe)) {
       this.dropped++;
       this.waitForKeyframe = true;
+      this.holdCues(frame);
       return;
     }
     this.waitForKeyframe = false;
     this.joining = false;
     this.lastTimestamp = timestamp;
+    this.sendCues(connection, timestamp, frame);
     // HEVC goes out as Enhanced RTMP, H.264 as legacy AVC (enhancedFlv.ts).
     connection.send(CSID_VIDEO, MSG_VIDEO, timestamp, flvVideoFrameBody(this.video, frame));
+  }
+
+  private holdCues(frame: EncodedVideoFrame): void {
+    if (!this.options.cuePoints || !frame.metadata?.length) return;
+    this.heldCues.push(...frame.metadata);
+    if (this.heldCues.length > MAX_HELD_CUE_POINTS) this.heldCues.splice(0, this.heldCues.length - MAX_HELD_CUE_POINTS);
+  }
+
+  /**
+   * One onCuePoint per change, on the data chunk stream at the video message's own
+   * timestamp, just before it. `time` is that access unit's PTS on the ingest
+   * timeline exactly as its video message declares it — RTMP timestamp (DTS − origin)
+   * plus the composition time rounded as flvVideoFrameBody rounds it — so a player
+   * finds the cue point's time on the picture that carries the same message's SEI.
+   * Held changes (their own frame was not sent) go with this frame, at its time.
+   */
+  private sendCues(connection: RtmpConnection, timestamp: number, frame: EncodedVideoFrame): void {
+    if (!this.options.cuePoints) return;
+    const changes = this.heldCues.length > 0 ? [...this.heldCues, ...(frame.metadata ?? [])] : frame.metadata;
+    this.heldCues = [];
+    if (!changes?.length) return;
+    const timeSec = (timestamp + Math.round(frame.ptsMs - frame.dtsMs)) / 1000;
+    for (const message of changes) connection.send(CSID_DATA, MSG_DATA_AMF0, timestamp, commerceCuePointBody(message, timeSec));
+    // node-media-server hands late joiners the stream's last data message as its
+    // metadata (spec "AMF0"): measured, a player joining after a cue point got that
+    // stale cue point and no onMetaData. Putting onMetaData back keeps it the last one.
+    connection.send(CSID_DATA, MSG_DATA_AMF0, timestamp, this.metadataBody());
   }
 
   private softLimit(): number {
@@ -273,6 +322,16 @@ export class RtmpPublisher implements EncodedStreamSink {
     const audio = this.audio!;
     // At the last timestamp sent, so the ingest's timeline never steps back.
     const ts = this.lastTimestamp;
+    connection.send(CSID_DATA, MSG_DATA_AMF0, ts, this.metadataBody());
+    connection.send(CSID_VIDEO, MSG_VIDEO, ts, flvVideoSequenceHeaderBody(video));
+    connection.send(CSID_AUDIO, MSG_AUDIO, ts, aacAudioBody(AAC_SEQUENCE_HEADER, audio.audioSpecificConfig));
+    this.waitForKeyframe = true;
+  }
+
+  /** `@setDataFrame onMetaData {…}`: the stream's metadata as an ingest stores it. */
+  private metadataBody(): Buffer {
+    const video = this.video!;
+    const audio = this.audio!;
     const metadata = new AmfEcmaArray({
       width: video.width,
       height: video.height,
@@ -286,10 +345,7 @@ export class RtmpPublisher implements EncodedStreamSink {
       stereo: audio.channels > 1,
       encoder: 'Cuecast',
     });
-    connection.send(CSID_DATA, MSG_DATA_AMF0, ts, encodeAmf0('@setDataFrame', 'onMetaData', metadata));
-    connection.send(CSID_VIDEO, MSG_VIDEO, ts, flvVideoSequenceHeaderBody(video));
-    connection.send(CSID_AUDIO, MSG_AUDIO, ts, aacAudioBody(AAC_SEQUENCE_HEADER, audio.audioSpecificConfig));
-    this.waitForKeyframe = true;
+    return encodeAmf0('@setDataFrame', 'onMetaData', metadata);
   }
 
   private reportError(message: string): void {
