@@ -44,7 +44,8 @@ describe('probeMetadata', () => {
     const encoder = new FfmpegProgramEncoder({ canvas, settings, ffmpegPath: 'ffmpeg', logger: createMemoryLogger() });
     cleanups.push(() => encoder.dispose());
     const stage = new MetadataStage();
-    const recorder = new FlvRecorder({ name: 'rec', folder: dir, logger: createMemoryLogger() });
+    // SEI only here: the recorder's cue points are tested in flvRecorder.int.test.ts.
+    const recorder = new FlvRecorder({ name: 'rec', folder: dir, logger: createMemoryLogger(), cuePoints: false, chapters: false });
     cleanups.push(() => recorder.stop());
     // Programme frame of every coded video frame, in output order, and the keyframes.
     const coded: number[] = [];

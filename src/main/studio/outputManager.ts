@@ -8,6 +8,7 @@ import { StudioError } from '../../shared/contract';
 import type { MetadataSenderInfo, OutputInfo, OutputKind, OutputState } from '../../shared/model';
 import type { EncodedStreamSink } from '../engine/media/packets';
 import type { Logger } from '../engine/logger';
+import { finalizeRecording, findUnfinishedRecordings } from '../engine/outputs/recording/finalizeRecording';
 import { createDestinationSink, createMetadataSender, validateDestination, type DestinationSink, type MetadataSenderSink } from './destinationFactory';
 import type { SecretBox } from './secretBox';
 import type { StoredMetadataSender, StoredOutput } from './showStore';
@@ -132,6 +133,29 @@ export class OutputManager {
 
   async stopAll(): Promise<void> {
     await Promise.all([...this.entries.keys()].map((id) => this.stop(id)));
+  }
+
+  /** On quit: every destination stopped, background work (chaptered copies) cancelled. */
+  async dispose(): Promise<void> {
+    await this.stopAll();
+    await Promise.all([...this.entries.values()].map((e) => e.lastRun?.sink.dispose?.()));
+  }
+
+  /**
+   * Recordings a crash or a quit left without their chaptered copy are finished in the
+   * background (lowest priority), before any recorder of that folder starts again.
+   */
+  finishLeftoverRecordings(): void {
+    const folders = new Set([...this.entries.values()].filter((e) => e.kind === 'record').map((e) => e.target));
+    for (const folder of folders) {
+      for (const flvFile of findUnfinishedRecordings(folder)) {
+        const logger = this.options.logger.child('recording');
+        void finalizeRecording({ flvFile, ffmpegPath: this.options.ffmpegPath, logger }).then((r) => {
+          if (r.mkv === 'written') this.options.onLog('info', `Finished an interrupted recording: ${r.mkvFile} (${r.chapters.length} chapters)`);
+          else if (r.mkv === 'failed') this.options.onLog('warn', `Could not finish the interrupted recording ${flvFile}: ${r.reason ?? 'unknown reason'}`);
+        });
+      }
+    }
   }
 
   /** Go Live: every destination at once; one that cannot start does not stop the others. */

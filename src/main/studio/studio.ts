@@ -87,6 +87,7 @@ export class Studio {
 
   /** Start the live path: sources, clock, encoder, and the 1 Hz health refresh. */
   start(): void {
+    this.outputs.finishLeftoverRecordings();
     this.pipeline.start();
     this.healthTimer = setInterval(() => {
       this.cpuPercent = this.cpu.sample(this.allChildPids());
@@ -350,7 +351,7 @@ export class Studio {
     if (this.healthTimer) clearInterval(this.healthTimer);
     if (this.statePending) clearTimeout(this.statePending);
     this.probeAbort.abort();
-    await withDeadline(this.outputs.stopAll(), 3000);
+    await withDeadline(this.outputs.dispose(), 3000);
     await withDeadline(this.pipeline.dispose(), 5000);
     await withDeadline(this.rehearsal?.dispose() ?? Promise.resolve(), 2000);
     this.listeners.clear();
