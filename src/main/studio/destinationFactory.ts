@@ -11,6 +11,8 @@ import { checkMetadataSenderConfig, createMetadataSender as createEngineSender, 
 import type { OutputStats } from '../engine/outputs/outputStats';
 import { RtmpPublisher } from '../engine/outputs/rtmp/rtmpPublisher';
 import { parseRtmpUrl } from '../engine/outputs/rtmp/rtmpUrl';
+import { SrtOutput } from '../engine/outputs/srt/srtOutput';
+import { parseSrtUrl } from '../engine/outputs/srt/srtUrl';
 import type { StoredMetadataSender, StoredOutput } from './showStore';
 
 /** What every destination offers the manager. */
@@ -55,7 +57,11 @@ export function validateDestination(kind: OutputKind, target: string, carriers: 
       throw new StudioError('badRequest', `Invalid ingest URL: ${(err as Error).message}`);
     }
   } else if (kind === 'srt') {
-    if (!/^srt:\/\//i.test(target.trim())) throw new StudioError('badRequest', 'Invalid ingest URL: an SRT destination starts with srt://');
+    try {
+      parseSrtUrl(target);
+    } catch (err) {
+      throw new StudioError('badRequest', `Invalid ingest URL: ${(err as Error).message}`);
+    }
   } else if (!target.trim()) {
     throw new StudioError('badRequest', 'A recording needs a folder');
   }
@@ -76,7 +82,10 @@ export function createDestinationSink(entry: StoredOutput, ctx: SinkContext): De
     const streamKey = entry.sealedKey ? ctx.open(entry.sealedKey, 'stream key') : '';
     return new RtmpPublisher({ name: entry.name, url: entry.target, streamKey, logger: ctx.logger, cuePoints: entry.cuePoints === true });
   }
-  if (entry.kind === 'srt') throw new StudioError('unavailable', 'SRT destinations are not available in this build');
+  if (entry.kind === 'srt') {
+    const streamKey = entry.sealedKey ? ctx.open(entry.sealedKey, 'stream key') : undefined;
+    return new SrtOutput({ name: entry.name, url: entry.target, streamKey, logger: ctx.logger, ffmpegPath: ctx.ffmpegPath });
+  }
   // With ffmpeg, a stopped recording also gets a chaptered .mkv copy (one chapter per product).
   return new FlvRecorder({ name: entry.name, folder: entry.target, logger: ctx.logger, ffmpegPath: ctx.ffmpegPath });
 }

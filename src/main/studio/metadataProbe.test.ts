@@ -21,8 +21,8 @@ describe('probeRoute', () => {
     expect(probeRoute('RTMPS://ingest/live/k')).toBe('rtmp');
     expect(probeRoute('http://127.0.0.1:8000/live/k.flv')).toBe('http-flv');
     expect(probeRoute(join(dir, 'a.flv'))).toBe('flv-file');
-    expect(probeRoute(join(dir, 'b.ts'))).toBe('ffmpeg');
-    expect(probeRoute('srt://127.0.0.1:9000')).toBe('ffmpeg');
+    expect(probeRoute(join(dir, 'b.ts'))).toBe('mpegts');
+    expect(probeRoute('srt://127.0.0.1:9000')).toBe('mpegts');
     expect(probeRoute('http://127.0.0.1/live/k.m3u8')).toBe('ffmpeg');
     expect(probeRoute('rtmp://127.0.0.1/live/k', 'ffmpeg')).toBe('ffmpeg');
   });

@@ -3,6 +3,7 @@
 // player, FLV tag reader, NAL walker, SEI parser and AMF0 decoder (under probe/), so
 // a bug in src/main/engine shows up here instead of being mirrored.
 // Facts: /work/shared/specs/flv-rtmp-sei.md.
+import { probeMpegtsMetadata } from './probeMpegts';
 import { closeSync, existsSync, openSync, readFileSync, readSync } from 'node:fs';
 import { readThroughFfmpeg } from './probe/ffmpegRemux';
 import { FlvMetadataReader } from './probe/flvMetadataReader';
@@ -39,7 +40,7 @@ export interface ProbeOptions {
 }
 
 /** How a probe input is read. */
-export type ProbeRoute = 'flv-file' | 'rtmp' | 'http-flv' | 'ffmpeg';
+export type ProbeRoute = 'flv-file' | 'rtmp' | 'http-flv' | 'mpegts' | 'ffmpeg';
 
 const isUrl = (input: string): boolean => /^[a-z][a-z0-9+.-]*:\/\//i.test(input);
 
@@ -52,6 +53,8 @@ export function probeRoute(input: string, mode: 'auto' | 'ffmpeg' = 'auto'): Pro
   if (/^rtmps?:\/\//i.test(input)) return 'rtmp';
   if (isHttpFlvUrl(input)) return 'http-flv';
   if (!isUrl(input) && existsSync(input) && startsWithFlv(input)) return 'flv-file';
+  // MPEG-TS (SRT, UDP, .ts files): ffmpeg only carries it; our own TS reader parses it.
+  if (/^(srt|udp):\/\//i.test(input) || (!isUrl(input) && /\.(ts|m2ts|mts)$/i.test(input))) return 'mpegts';
   return 'ffmpeg';
 }
 
@@ -121,6 +124,8 @@ export async function probeMetadata(options: ProbeOptions): Promise<ProbeTimelin
       reader.finish();
       return { messages: reader.messages, videoFrames: reader.videoFrames };
     }
+    case 'mpegts':
+      return probeMpegtsMetadata(options);
     case 'ffmpeg': {
       const reader = new FlvMetadataReader(options.onMessage);
       await readThroughFfmpeg({ ...limits, input, ffmpegPath: options.ffmpegPath }, reader);
