@@ -3,6 +3,7 @@
 // every request's params with the schema here before acting on it.
 import { z } from 'zod';
 import { commerceMetadataSchema } from './commerceMetadata';
+import { rundownSegmentSchema, type Rundown } from './rundown';
 import type {
   AutoEncoderChoice,
   CanvasSettings,
@@ -131,6 +132,44 @@ export const requestSchemas = {
   /** Go Live: every output at once. */
   'output:startAll': empty,
   'output:stopAll': empty,
+
+  /** The whole rundown, scripts included (the snapshot has a summary and a revision). */
+  'rundown:get': empty,
+  /** Replaces the rundown; refused whole, with line-numbered reasons, if any row is bad. */
+  'rundown:import': z.object({ format: z.enum(['json', 'csv']), text: z.string().max(8 * 1024 * 1024) }),
+  'rundown:export': z.object({ format: z.enum(['json', 'csv']) }),
+  /**
+   * Take a segment (the cued next one without `id`): on one programme frame its input
+   * is cut to air, its product card shown, "explaining started" sent (ending the
+   * previous one) and the teleprompter moved to its script.
+   */
+  'rundown:take': z.object({ id: id.optional() }),
+  /** Take the segment before the one on air. */
+  'rundown:takePrevious': empty,
+  /** Which segment Take takes next. */
+  'rundown:cue': z.object({ id }),
+  /** End explaining (the end of the show): card off, "explaining ended" on the next frame. */
+  'rundown:end': empty,
+  'rundown:addSegment': z.object({ segment: rundownSegmentSchema, index: z.number().int().min(0).optional() }),
+  /** Edit a segment while live; the on-air card and metadata follow on the next frame. */
+  'rundown:updateSegment': z.object({ segment: rundownSegmentSchema }),
+  'rundown:removeSegment': z.object({ id }),
+  'rundown:moveSegment': z.object({ id, toIndex: z.number().int().min(0) }),
+  /** A timed flash sale on the on-air segment, starting now, with a countdown on the card. */
+  'rundown:flashSale': z.object({ seconds: z.number().int().min(10).max(6 * 3600) }),
+  'rundown:graphics': z.object({ productCard: z.boolean().optional(), salesTicker: z.boolean().optional() }),
+  'teleprompter:set': z.object({
+    mirror: z.boolean().optional(),
+    speed: z.number().min(0).max(600).optional(),
+    running: z.boolean().optional(),
+    fontSizePx: z.number().int().min(24).max(240).optional(),
+  }),
+  /** Jump the teleprompter to a `[[marker]]` of the on-air script. */
+  'teleprompter:jump': z.object({ marker: z.string().min(1).max(80) }),
+  /** The director's short message to the host; empty clears it. */
+  'teleprompter:message': z.object({ text: z.string().max(120) }),
+  /** The rehearsal order simulator (bursts, duplicates), on or off. */
+  'orders:simulate': z.object({ running: z.boolean(), ratePerSec: z.number().min(0.1).max(5000).optional() }),
 } as const;
 
 export type RequestName = keyof typeof requestSchemas;
@@ -166,6 +205,24 @@ export interface RequestResults {
   'output:stop': { ok: true };
   'output:startAll': { ok: true };
   'output:stopAll': { ok: true };
+  'rundown:get': Rundown;
+  'rundown:import': { segments: number };
+  'rundown:export': { text: string };
+  /** frame: the programme frame on which camera, card, metadata and teleprompter all change. */
+  'rundown:take': { frame: number; segmentId: string };
+  'rundown:takePrevious': { frame: number; segmentId: string };
+  'rundown:cue': { ok: true };
+  'rundown:end': { frame: number };
+  'rundown:addSegment': { ok: true };
+  'rundown:updateSegment': { ok: true };
+  'rundown:removeSegment': { ok: true };
+  'rundown:moveSegment': { ok: true };
+  'rundown:flashSale': { endsAtMs: number };
+  'rundown:graphics': { ok: true };
+  'teleprompter:set': { ok: true };
+  'teleprompter:jump': { ok: true };
+  'teleprompter:message': { ok: true };
+  'orders:simulate': { ok: true };
 }
 
 /** Events broadcast to every client. */

@@ -1,5 +1,6 @@
 // The studio's data model as every client sees it: plain readonly data, no runtime.
 // The snapshot is main's truth; renderer stores are caches of it (STYLE.md rule 5).
+import type { CommerceInfo } from './commerceModel';
 
 export type SourceKind = 'testPattern' | 'mediaFile' | 'networkFeed' | 'captureDevice';
 
@@ -255,6 +256,8 @@ export interface StudioSnapshot {
   readonly encoderProbe: EncoderProbeSnapshot | null;
   /** Commerce metadata sent into the programme (issue 4), for the timeline panel. */
   readonly metadata: MetadataInfo;
+  /** Rundown, teleprompter and orders (issue 5). */
+  readonly commerce: CommerceInfo;
 }
 
 export interface CaptureDeviceInfo {

@@ -17,6 +17,8 @@ export interface DecodedFrame {
   readonly identity: readonly [number, number, number];
   /** Source frame number from the barcode strip (mod 65536). */
   readonly barcode: number;
+  /** What the reader's `sample` option measured on this frame, if given. */
+  readonly sample?: readonly number[];
 }
 
 export interface ProgramReader {
@@ -32,6 +34,8 @@ export interface ProgramReaderOptions {
   readonly height: number;
   readonly ffmpegPath?: string;
   readonly onFrame?: (frame: DecodedFrame) => void;
+  /** Extra measurements per decoded yuv420p frame (e.g. an overlay's region). */
+  readonly sample?: (frame: Buffer) => number[];
 }
 
 const SHOWINFO = /n:\s*(\d+)\s+pts:\s*(-?\d+)\s+pts_time:\s*(-?[\d.]+)/;
@@ -69,6 +73,7 @@ export function startProgramReader(options: ProgramReaderOptions): ProgramReader
         arrivedAtMs: at,
         identity: sampleYuv({ width: W, height: H }, data, Math.floor(W / 8) & ~1, Math.round(0.725 * H) & ~1, 8),
         barcode: readBarcode(data, W, H),
+        ...(options.sample ? { sample: options.sample(data) } : {}),
       };
       frames.push(frame);
       options.onFrame?.(frame);

@@ -1,7 +1,10 @@
 // Builds a running Studio from a data folder: finds ffmpeg, loads (or creates) the
 // show, opens the secret box, starts the rehearsal ingest and the live path. Used by
 // the Electron shell, the headless host, tests and the benchmark alike.
-import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { rundownSchema } from '../../shared/rundown';
+import { RundownState } from '../commerce/rundown/rundownState';
 import { createConsoleLogger, type Logger } from '../engine/logger';
 import { RehearsalIngest } from '../engine/outputs/rehearsalIngest';
 import { findFfmpeg } from '../engine/process/findFfmpeg';
@@ -35,6 +38,7 @@ export async function createStudio(options: CreateStudioOptions): Promise<Studio
   const loaded = options.show ? { show: options.show, problem: null } : store.load();
   const show = loaded.show ?? demoShow(defaultRecordingFolder(options.dataDir));
   const rehearsal = options.rehearsal === false ? null : await RehearsalIngest.start(ffmpeg.path, logger);
+  const rundown = loadRundown(options.dataDir, options.resourcesDir, logger);
   const studio = new Studio({
     ffmpegPath: ffmpeg.path,
     logger,
@@ -44,9 +48,37 @@ export async function createStudio(options: CreateStudioOptions): Promise<Studio
     rehearsal,
     dataDir: options.dataDir,
     probeEncodersAtStart: options.probeEncodersAtStart,
+    rundown,
   });
   if (loaded.problem) studio.log('warn', loaded.problem);
   studio.persist();
   studio.start();
   return studio;
+}
+
+/**
+ * The show's rundown: the one saved in the data folder, else the demo jewelry rundown
+ * shipped in resources/demo (its images are resolved there), else an empty one.
+ */
+function loadRundown(dataDir: string, resourcesDir: string | undefined, logger: Logger): RundownState {
+  const file = join(dataDir, 'rundown.json');
+  const stored = RundownState.load(file);
+  if (stored.problem) logger.warn(stored.problem);
+  const demo = findDemoFolder(resourcesDir);
+  if (stored.rundown) return new RundownState(stored.rundown, demo ?? dataDir, file);
+  if (demo) {
+    const parsed = rundownSchema.safeParse(JSON.parse(readFileSync(join(demo, 'rundown.json'), 'utf8')));
+    if (parsed.success) return new RundownState(parsed.data, demo, file);
+    logger.warn(`the demo rundown is invalid: ${parsed.error.issues[0]?.message ?? ''}`);
+  }
+  return new RundownState({ version: 1, title: 'Rundown', segments: [] }, dataDir, file);
+}
+
+/** resources/demo: in the packaged app, next to the bundle (dist/..), or in the source tree. */
+function findDemoFolder(resourcesDir: string | undefined): string | null {
+  // The entry script's folder (dist/ for the host, dist/electron/ for the app); no
+  // import.meta here, as the Electron bundle is CommonJS.
+  const entry = dirname(process.argv[1] ?? '.');
+  const candidates = [resourcesDir && join(resourcesDir, 'demo'), join(entry, '..', 'resources', 'demo'), join(entry, '..', '..', 'resources', 'demo'), join(process.cwd(), 'resources', 'demo')];
+  return candidates.find((c): c is string => !!c && existsSync(join(c, 'rundown.json'))) ?? null;
 }

@@ -59,6 +59,15 @@ export async function startHost(studio: Studio, options: HostOptions): Promise<R
       if (!tokenOk(url.searchParams.get('token'))) return sendJson(res, 401, { code: 'unauthorized', message: 'token required' });
       return servePreview(studio, url.pathname.slice('/preview/'.length), req, res);
     }
+    const thumbnail = /^\/rundown\/([^/]+)\/thumbnail\.jpg$/.exec(url.pathname);
+    if (thumbnail) {
+      if (!tokenOk(url.searchParams.get('token'))) return sendJson(res, 401, { code: 'unauthorized', message: 'token required' });
+      const file = studio.commerce.runner.thumbnailFile(decodeURIComponent(thumbnail[1]!));
+      if (!file || !existsSync(file)) return sendJson(res, 404, { code: 'notFound', message: 'no thumbnail for that segment' });
+      res.writeHead(200, { 'Content-Type': 'image/jpeg', 'Cache-Control': 'private, max-age=60' });
+      createReadStream(file).pipe(res);
+      return;
+    }
     if (url.pathname.startsWith('/api/request/') && req.method === 'POST') {
       const auth = req.headers.authorization?.replace(/^Bearer\s+/i, '');
       if (!tokenOk(auth ?? url.searchParams.get('token'))) return sendJson(res, 401, { code: 'unauthorized', message: 'token required' });
@@ -98,6 +107,7 @@ export async function startHost(studio: Studio, options: HostOptions): Promise<R
   const port = (server.address() as AddressInfo).port;
   const shownHost = options.host === '0.0.0.0' ? '127.0.0.1' : options.host;
   studio.previewUrlTemplate = `http://${shownHost}:${port}/preview/{id}.mjpg?token=${encodeURIComponent(options.token)}`;
+  studio.commerce.thumbnailUrlTemplate = `http://${shownHost}:${port}/rundown/{id}/thumbnail.jpg?token=${encodeURIComponent(options.token)}`;
   return {
     port,
     url: `http://${shownHost}:${port}/?token=${encodeURIComponent(options.token)}`,

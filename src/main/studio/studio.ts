@@ -3,7 +3,9 @@
 // resulting state is broadcast to everyone (STYLE.md rules 4 and 5).
 import { requestSchemas, StudioError, type EventName, type EventPayloads, type RequestName } from '../../shared/contract';
 import type { EncoderProbeSnapshot, LogEntry, SceneInfo, SourceSpec, StudioSnapshot, SwitcherState } from '../../shared/model';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { RundownState } from '../commerce/rundown/rundownState';
 import { chooseAutoEncoder } from '../engine/encoder/autoEncoder';
 import { destinationPreset, presetForIngestUrl } from '../engine/encoder/destinationPresets';
 import { probeEncoders } from '../engine/encoder/encoderProbe';
@@ -17,6 +19,7 @@ import { pickLiveEncoder, videoEncodeSettingsOf, type LiveEncoderPick } from './
 import { FfmpegProgramEncoder } from '../engine/encoder/programEncoder';
 import { MetadataTimeline } from './metadataTimeline';
 import { OutputManager } from './outputManager';
+import { StudioCommerce } from './studioCommerce';
 import type { SecretBox } from './secretBox';
 import type { ShowConfig, ShowStore } from './showStore';
 import { createRequestHandlers, type RequestHandlers } from './studioRequests';
@@ -34,6 +37,8 @@ export interface StudioOptions {
   readonly dataDir?: string;
   /** Probe encoders in the background at start (default true): ~10 s of CPU on a first run, then cached. */
   readonly probeEncodersAtStart?: boolean;
+  /** The show's rundown (createStudio loads it, or the demo's); empty when absent. */
+  readonly rundown?: RundownState;
 }
 
 const MAX_LOG = 200;
@@ -58,6 +63,8 @@ export class Studio {
   readonly metadata = new MetadataStage();
   /** What was sent into the stream and when, for the timeline panel. */
   readonly metadataTimeline: MetadataTimeline;
+  /** Rundown, teleprompter and orders. */
+  readonly commerce: StudioCommerce;
   /** The encoder the live path runs now. */
   private liveEncoder: LiveEncoderPick | null = null;
   private readonly probeAbort = new AbortController();
@@ -82,6 +89,8 @@ export class Studio {
       this.outputs.add(output.builtIn && this.rehearsal ? { ...output, target: this.rehearsal.url, sealedKey: options.secrets.encrypt(REHEARSAL_KEY) } : output);
     }
     this.pipeline = this.buildPipeline(this.show);
+    const dataDir = options.dataDir ?? tmpdir();
+    this.commerce = new StudioCommerce(this, options.rundown ?? new RundownState({ version: 1, title: 'Rundown', segments: [] }, dataDir, null), join(dataDir, 'product-images'));
     this.handlers = createRequestHandlers(this);
   }
 
@@ -207,6 +216,7 @@ export class Studio {
       previewUrlTemplate: this.previewUrlTemplate,
       // Auto follows the outputs and bitrate as they change, between probes.
       metadata: { timeline: this.metadataTimeline.entriesSnapshot(), ...this.metadata.stats() },
+      commerce: this.commerce.info(),
       encoderProbe: this.encoderProbe && { ...this.probeSnapshot(this.encoderProbe.state, this.encoderProbe.result), error: this.encoderProbe.error },
     };
   }
@@ -351,6 +361,7 @@ export class Studio {
     if (this.healthTimer) clearInterval(this.healthTimer);
     if (this.statePending) clearTimeout(this.statePending);
     this.probeAbort.abort();
+    await withDeadline(this.commerce.dispose(), 2000);
     await withDeadline(this.outputs.dispose(), 3000);
     await withDeadline(this.pipeline.dispose(), 5000);
     await withDeadline(this.rehearsal?.dispose() ?? Promise.resolve(), 2000);

@@ -3,6 +3,7 @@
 import { StudioError, type ParsedParams, type RequestName, type RequestResults } from '../../shared/contract';
 import { listCaptureDevices } from '../engine/sources/deviceDiscovery';
 import { validateSourceSpec } from '../engine/sources/sourceArgs';
+import { createCommerceHandlers } from './commerceRequests';
 import { refuseEncoderSettings } from './encoderSelection';
 import { OutputManager } from './outputManager';
 import { encodeMetadata } from '../../shared/commerceMetadata';
@@ -197,6 +198,7 @@ export function createRequestHandlers(studio: Studio): RequestHandlers {
       await studio.outputs.stopAll();
       return ok;
     },
+    ...createCommerceHandlers(studio),
   };
 }
 

@@ -40,6 +40,23 @@ export function rgbToYuv(hex: string): [number, number, number] {
   return [Math.round(y), Math.round(u), Math.round(w)];
 }
 
+/**
+ * rgbToYuv's BT.709 limited-range conversion for one pixel, before rounding: whole
+ * images (the on-air graphics) are converted with these, so their colours land on
+ * exactly the values rgbToYuv gives a solid frame (a test holds the two in step).
+ */
+export function lumaOfRgb(r: number, g: number, b: number): number {
+  return 16 + 0.1826 * r + 0.6142 * g + 0.062 * b;
+}
+
+export function cbOfRgb(r: number, g: number, b: number): number {
+  return 128 - 0.1006 * r - 0.3386 * g + 0.4392 * b;
+}
+
+export function crOfRgb(r: number, g: number, b: number): number {
+  return 128 + 0.4392 * r - 0.3989 * g - 0.0403 * b;
+}
+
 export function solidFrame(g: FrameGeometry, hex: string): Buffer {
   const out = Buffer.allocUnsafe(frameSize(g));
   const [y, u, v] = rgbToYuv(hex);

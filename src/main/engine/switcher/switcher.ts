@@ -1,9 +1,13 @@
 // Preview and programme buses, CUT, AUTO (mix / dip) and layouts, evaluated once per
 // programme tick. State changes apply to the next tick the clock emits, so a cut
-// requested between frames N-1 and N is on air from frame N exactly.
+// requested between frames N-1 and N is on air from frame N exactly. On-air graphics
+// are keyed over everything (layouts and transitions included), in named slots whose
+// changes land on the frame asked for, so a take changes camera and card together.
 import type { AudioSettings, LayoutKind, Tally, TransitionSettings } from '../../../shared/model';
 import { mixPcm } from './audioOps';
 import { blend, frameSize, pictureInPicture, sideBySide, solidFrame, type FrameGeometry } from './frameOps';
+import { isOverlaySlot, OverlayLayer, type OverlaySlot } from './overlayLayer';
+import { isYuvaOverlay, prepareOverlay, type OverlayImage, type YuvaOverlay } from './overlays';
 
 /** What the switcher needs of a source (SourceWorker provides it). */
 export interface FrameSource {
@@ -26,6 +30,11 @@ export interface ActiveTransition {
 }
 
 export interface ProgramOutput {
+  /**
+   * yuv420p. With graphics on air, a programme buffer valid until the render after
+   * next (retainFrame to keep it longer); otherwise possibly a source's own frame.
+   * Never to be written to.
+   */
   readonly video: Buffer;
   /** s16le stereo PCM for exactly one frame interval. */
   readonly audio: Buffer;
@@ -46,6 +55,8 @@ export class Switcher {
   private readonly dipFrames = new Map<string, Buffer>();
   private readonly levels = new Map<string, number>();
   private programPeak = -120;
+  private readonly overlays: OverlayLayer;
+  private readonly overlayListeners = new Set<(frame: number, visible: readonly OverlaySlot[]) => void>();
 
   constructor(
     private readonly geometry: FrameGeometry,
@@ -54,6 +65,7 @@ export class Switcher {
     private readonly onBusChange: (frame: number) => void = () => undefined,
   ) {
     this.black = solidFrame(geometry, '#000000');
+    this.overlays = new OverlayLayer(geometry);
   }
 
   get program(): string | null {
@@ -148,6 +160,45 @@ export class Switcher {
     this.audioSettings = settings;
   }
 
+  /**
+   * Shows `overlay` in `slot` from programme frame `fromFrame` on (null takes the slot
+   * off air). A frame already rendered means the next one, as for cut(). An RGBA
+   * overlay is converted here, once; prepareOverlay() does it ahead for a caller that
+   * would rather not spend that time in the command.
+   */
+  setOverlay(slot: OverlaySlot, overlay: OverlayImage | YuvaOverlay | null, fromFrame: number): void {
+    if (!isOverlaySlot(slot)) throw new SwitcherError(`no overlay slot ${String(slot)}`);
+    if (!Number.isInteger(fromFrame)) throw new SwitcherError(`overlay frame must be a whole frame number, got ${fromFrame}`);
+    let prepared: YuvaOverlay | null = null;
+    if (overlay) {
+      try {
+        prepared = isYuvaOverlay(overlay) ? overlay : prepareOverlay(overlay);
+      } catch (err) {
+        throw new SwitcherError(`overlay for ${slot} refused: ${(err as Error).message}`);
+      }
+    }
+    this.overlays.schedule(slot, prepared, fromFrame);
+  }
+
+  /**
+   * The slots showing graphics on programme frame `frame`, bottom to top, counting
+   * changes already scheduled for it; without `frame`, on the last frame rendered.
+   */
+  overlaysOnFrame(frame?: number): OverlaySlot[] {
+    return this.overlays.visibleOn(frame);
+  }
+
+  /** Overlay changes scheduled for frames not rendered yet. */
+  pendingOverlays(): { slot: OverlaySlot; visible: boolean; fromFrame: number }[] {
+    return this.overlays.pendingChanges();
+  }
+
+  /** Called from render() on the frame where an overlay change lands, with the slots then visible. */
+  onOverlayChange(cb: (frame: number, visible: readonly OverlaySlot[]) => void): () => void {
+    this.overlayListeners.add(cb);
+    return () => this.overlayListeners.delete(cb);
+  }
+
   /** 0..1 during AUTO, else null. */
   transitionProgress(frame: number): number | null {
     if (!this.active) return null;
@@ -175,6 +226,10 @@ export class Switcher {
   /** Render programme frame `frame`. Called by the clock, once per frame, in order. */
   render(frame: number): ProgramOutput {
     this.finishTransitionIfDue(frame);
+    if (this.overlays.advance(frame)) {
+      const visible = this.overlays.visibleOn();
+      for (const cb of this.overlayListeners) cb(frame, visible);
+    }
     const audioBySource = new Map<string, Buffer>();
     for (const [id, source] of this.sources) {
       const { pcm, peakDb } = source.takeAudio(this.samplesPerFrame);
@@ -200,6 +255,7 @@ export class Switcher {
       audio = this.audioFor(this.programId, null, 0, audioBySource);
     }
     this.programPeak = peakOf(audio);
+    video = this.overlays.compose(video);
     return { video, audio, programPeakDb: this.programPeak };
   }
 

@@ -1,0 +1,85 @@
+// The commerce side of the Studio (issue 5): the rundown and its show runner, the
+// teleprompter's shared settings and the order desk, wired to the live path (cuts,
+// overlays, metadata) and reported in every snapshot.
+import type { CommerceInfo, OrdersInfo } from '../../shared/commerceModel';
+import type { CommerceMetadata } from '../../shared/commerceMetadata';
+import { OnAirGraphics } from '../commerce/graphics/onAirGraphics';
+import type { SalesTickerContent } from '../commerce/graphics/salesTicker';
+import type { RundownState } from '../commerce/rundown/rundownState';
+import { ShowRunner } from './showRunner';
+import type { Studio } from './studio';
+
+export const EMPTY_ORDERS: OrdersInfo = {
+  currency: 'EUR',
+  orders: 0,
+  units: 0,
+  gmv: 0,
+  perMinute: 0,
+  perSku: [],
+  perSegment: [],
+  latest: [],
+  rejected: { badSignature: 0, badRequest: 0, tooLarge: 0 },
+  duplicates: 0,
+  unknownSku: 0,
+  receiverUrl: null,
+  adapters: [],
+  simulating: false,
+};
+
+/** The order side as the runner and the snapshot need it; OrderDesk provides it. */
+export interface OrdersView {
+  info(): OrdersInfo;
+  stockLeft(sku: string): number | undefined;
+  ticker(): SalesTickerContent | null;
+  /** Sales counters for the stream, or null before the first order. */
+  salesMessage(): Omit<CommerceMetadata, 'frame' | 'wallTimeMs'> | null;
+  setSegment(segmentId: string | null): void;
+  /** The rehearsal simulator on or off. */
+  simulate?(running: boolean, ratePerSec?: number): Promise<void>;
+  dispose(): Promise<void>;
+}
+
+export class StudioCommerce {
+  readonly runner: ShowRunner;
+  orders: OrdersView | null = null;
+  /** Where thumbnails are served (the headless host sets it): `{id}` is a segment id. */
+  thumbnailUrlTemplate: string | null = null;
+
+  constructor(
+    private readonly studio: Studio,
+    rundown: RundownState,
+    imageCacheDir: string,
+  ) {
+    const pipeline = () => studio.pipeline;
+    this.runner = new ShowRunner(rundown, new OnAirGraphics(), imageCacheDir, {
+      upcomingFrame: () => pipeline().clock.upcomingFrame,
+      canvas: () => studio.config.canvas,
+      hasInput: (id) => pipeline().switcher.hasInput(id),
+      inputName: (id) => studio.config.sources.find((s) => s.id === id)?.spec.name ?? studio.config.scenes.find((s) => s.id === id)?.name ?? null,
+      cut: (frame, input) => pipeline().switcher.cut(frame, input),
+      setOverlay: (slot, overlay, frame) => pipeline().switcher.setOverlay(slot, overlay, frame),
+      send: (message, frame) => {
+        studio.metadata.schedule(message, frame);
+        studio.metadataTimeline.requested(message);
+      },
+      stockLeft: (sku) => this.orders?.stockLeft(sku),
+      salesTicker: () => this.orders?.ticker() ?? null,
+      onChange: () => studio.changed(),
+      log: (level, message) => studio.log(level, message),
+    });
+  }
+
+  info(): CommerceInfo {
+    const template = this.thumbnailUrlTemplate;
+    return {
+      rundown: this.runner.info((id) => (template ? template.replace('{id}', encodeURIComponent(id)) : '')),
+      teleprompter: this.runner.teleprompter,
+      orders: this.orders?.info() ?? EMPTY_ORDERS,
+    };
+  }
+
+  async dispose(): Promise<void> {
+    this.runner.dispose();
+    await this.orders?.dispose();
+  }
+}
