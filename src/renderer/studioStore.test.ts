@@ -39,6 +39,14 @@ function snapshot(frame: number, log: StudioSnapshot['log'] = []): StudioSnapsho
     previewUrlTemplate: null,
     encoderProbe: null,
     metadata: { timeline: [], onTime: 0, late: 0, repeats: 0, dropped: 0 },
+    commerce: {
+      rundown: { revision: 1, title: 'Show', segments: [], onAir: null, nextId: null, graphics: { productCard: true, salesTicker: false } },
+      teleprompter: { mirror: false, speed: 60, running: false, fontSizePx: 72, jump: null, message: null },
+      orders: {
+        currency: 'EUR', orders: 0, units: 0, gmv: 0, perMinute: 0, perSku: [], perSegment: [], latest: [],
+        rejected: { badSignature: 0, badRequest: 0, tooLarge: 0 }, duplicates: 0, unknownSku: 0, receiverUrl: null, adapters: [], simulating: false,
+      },
+    },
   };
 }
 
