@@ -4,7 +4,6 @@
 import { StudioError, type ParsedParams, type RequestName, type RequestResults } from '../../shared/contract';
 import { MetadataRefusedError } from '../../shared/commerceMetadata';
 import { exportRundown, importRundownText } from '../commerce/rundown/rundownImport';
-import { lineLabel } from '../commerce/rundown/rundownIssues';
 import { RundownError } from '../commerce/rundown/rundownState';
 import type { Studio } from './studio';
 
@@ -40,7 +39,8 @@ export function createCommerceHandlers(studio: Studio): CommerceHandlers {
     'rundown:import': async ({ format, text }) => {
       const result = await importRundownText(text, format, { knownInputs: knownInputs(), imageBaseDir: state().baseDir });
       if (!result.ok) {
-        const lines = result.issues.map((i) => (i.line !== undefined ? `${lineLabel(i.line, i.textLine)}: ${i.message}` : i.message));
+        // Each issue's message already names its line as a spreadsheet counts it.
+        const lines = result.issues.map((i) => i.message);
         const more = result.totalIssues > result.issues.length ? [`…and ${result.totalIssues - result.issues.length} more problems`] : [];
         throw new StudioError('badRequest', [`Rundown not imported: ${result.totalIssues} problem${result.totalIssues === 1 ? '' : 's'}`, ...lines, ...more].join('\n'));
       }
