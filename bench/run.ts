@@ -2,7 +2,7 @@
 // real ffmpeg and a real nginx-rtmp ingest on this machine, side by side with bare
 // ffmpeg in the same run. Prints a table and writes bench/results.json.
 //   BENCH_ONLY=probe,throughput,cuts,stall,failover,cost,latency,orphans,
-//              metacuts,outage,muxcost,destcost               run a subset
+//              metacuts,outage,muxcost,destcost,take,overlay,orders   run a subset
 //   BENCH_QUICK=1                                 shorter runs (smoke check)
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -12,12 +12,13 @@ import { runCutAccuracy } from './cutAccuracy';
 import { runEncoderFailover } from './encoderFailover';
 import { runEncodeThroughput, type ThroughputResult } from './encodeThroughput';
 import { runLatency } from './latency';
+import { commerceFigures } from './commerceFigures';
 import { metadataFigures, type Row } from './metadataFigures';
 import { runNoStall } from './noStall';
 import { runOrphans } from './orphans';
 import { runProbeBench } from './probe';
 
-const only = new Set((process.env.BENCH_ONLY ?? 'probe,throughput,cuts,stall,failover,cost,latency,orphans,metacuts,outage,muxcost,destcost').split(','));
+const only = new Set((process.env.BENCH_ONLY ?? 'probe,throughput,cuts,stall,failover,cost,latency,orphans,metacuts,outage,muxcost,destcost,take,overlay,orders').split(','));
 const quick = process.env.BENCH_QUICK === '1';
 
 async function main(): Promise<void> {
@@ -122,6 +123,7 @@ async function main(): Promise<void> {
   }
 
   rows.push(...(await metadataFigures(step, quick)));
+  rows.push(...(await commerceFigures(step, quick)));
 
   results.rows = rows;
   results.finishedAt = new Date().toISOString();
