@@ -170,6 +170,18 @@ export const requestSchemas = {
   'teleprompter:message': z.object({ text: z.string().max(120) }),
   /** The rehearsal order simulator (bursts, duplicates), on or off. */
   'orders:simulate': z.object({ running: z.boolean(), ratePerSec: z.number().min(0.1).max(5000).optional() }),
+  /**
+   * A signed order webhook at POST /orders/<id> on the order receiver: Shopify,
+   * WooCommerce, or any HMAC-SHA256 signer (docs/orders.md). The secret is stored sealed.
+   */
+  'orders:addWebhook': z.object({
+    id: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, 'id: letters, digits, - and _ only'),
+    kind: z.enum(['shopify', 'woocommerce', 'hmac']),
+    secret: z.string().min(8).max(256),
+    signatureHeader: z.string().min(1).max(80).optional(),
+    encoding: z.enum(['hex', 'base64']).optional(),
+  }),
+  'orders:removeAdapter': z.object({ id }),
 } as const;
 
 export type RequestName = keyof typeof requestSchemas;
@@ -223,6 +235,9 @@ export interface RequestResults {
   'teleprompter:jump': { ok: true };
   'teleprompter:message': { ok: true };
   'orders:simulate': { ok: true };
+  /** url: where the shop must send its webhooks. */
+  'orders:addWebhook': { url: string };
+  'orders:removeAdapter': { ok: true };
 }
 
 /** Events broadcast to every client. */

@@ -45,6 +45,7 @@ export function createCommerceHandlers(studio: Studio): CommerceHandlers {
         throw new StudioError('badRequest', [`Rundown not imported: ${result.totalIssues} problem${result.totalIssues === 1 ? '' : 's'}`, ...lines, ...more].join('\n'));
       }
       state().replace(result.rundown, state().baseDir);
+      studio.commerce.rundownChanged();
       void runner().prepareImages();
       studio.log('info', `Rundown imported: ${result.rundown.segments.length} segments`);
       studio.changed();
@@ -69,6 +70,7 @@ export function createCommerceHandlers(studio: Studio): CommerceHandlers {
       refusing(() => {
         checkInput(segment.input, knownInputs());
         state().add(segment, index);
+        studio.commerce.rundownChanged();
         void runner().prepareImages();
         studio.changed();
         return ok;
@@ -77,6 +79,7 @@ export function createCommerceHandlers(studio: Studio): CommerceHandlers {
       refusing(async () => {
         checkInput(segment.input, knownInputs());
         state().update(segment);
+        studio.commerce.rundownChanged();
         void runner().prepareImages();
         await runner().refreshOnAir();
         studio.changed();
@@ -85,6 +88,7 @@ export function createCommerceHandlers(studio: Studio): CommerceHandlers {
     'rundown:removeSegment': ({ id }) =>
       refusing(() => {
         state().remove(id);
+        studio.commerce.rundownChanged();
         studio.changed();
         return ok;
       }),
@@ -109,6 +113,23 @@ export function createCommerceHandlers(studio: Studio): CommerceHandlers {
     },
     'teleprompter:message': ({ text }) => {
       runner().directorMessage(text);
+      return ok;
+    },
+    'orders:addWebhook': (config) => {
+      const orders = studio.commerce.orders;
+      if (!orders?.addWebhook) throw new StudioError('unavailable', 'The order desk is not running');
+      try {
+        const url = orders.addWebhook(config);
+        studio.log('info', `Order webhook "${config.id}" (${config.kind}) at ${url}`);
+        studio.changed();
+        return { url };
+      } catch (err) {
+        throw new StudioError('badRequest', (err as Error).message);
+      }
+    },
+    'orders:removeAdapter': async ({ id }) => {
+      await studio.commerce.orders?.removeAdapter?.(id);
+      studio.changed();
       return ok;
     },
     'orders:simulate': async ({ running, ratePerSec }) => {

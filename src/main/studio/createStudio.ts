@@ -8,6 +8,7 @@ import { RundownState } from '../commerce/rundown/rundownState';
 import { createConsoleLogger, type Logger } from '../engine/logger';
 import { RehearsalIngest } from '../engine/outputs/rehearsalIngest';
 import { findFfmpeg } from '../engine/process/findFfmpeg';
+import { DeskOrders } from './deskOrders';
 import { demoShow } from './demoShow';
 import { defaultRecordingFolder } from './outputManager';
 import { createFileKeySecretBox, type SecretBox } from './secretBox';
@@ -51,6 +52,17 @@ export async function createStudio(options: CreateStudioOptions): Promise<Studio
     rundown,
   });
   if (loaded.problem) studio.log('warn', loaded.problem);
+  try {
+    studio.commerce.orders = await DeskOrders.start({
+      dataDir: options.dataDir,
+      rundown: rundown.rundown,
+      logger,
+      secrets: studio.secrets,
+      onUpdate: () => studio.commerce.ordersUpdated(),
+    });
+  } catch (err) {
+    studio.log('error', `The order desk could not start: ${(err as Error).message}`);
+  }
   studio.persist();
   studio.start();
   return studio;

@@ -3,11 +3,15 @@
 // overlays, metadata) and reported in every snapshot.
 import type { CommerceInfo, OrdersInfo } from '../../shared/commerceModel';
 import type { CommerceMetadata } from '../../shared/commerceMetadata';
+import type { Rundown } from '../../shared/rundown';
 import { OnAirGraphics } from '../commerce/graphics/onAirGraphics';
 import type { SalesTickerContent } from '../commerce/graphics/salesTicker';
 import type { RundownState } from '../commerce/rundown/rundownState';
 import { ShowRunner } from './showRunner';
 import type { Studio } from './studio';
+
+/** Sales counters go into the stream at most this often (the stage repeats them on keyframes). */
+const SALES_METADATA_INTERVAL_MS = 1000;
 
 export const EMPTY_ORDERS: OrdersInfo = {
   currency: 'EUR',
@@ -36,6 +40,10 @@ export interface OrdersView {
   setSegment(segmentId: string | null): void;
   /** The rehearsal simulator on or off. */
   simulate?(running: boolean, ratePerSec?: number): Promise<void>;
+  /** The rundown changed: SKUs, titles and starting stock. */
+  setRundown?(rundown: Rundown): void;
+  addWebhook?(config: { id: string; kind: 'shopify' | 'woocommerce' | 'hmac'; secret: string; signatureHeader?: string; encoding?: 'hex' | 'base64' }): string;
+  removeAdapter?(id: string): Promise<void>;
   dispose(): Promise<void>;
 }
 
@@ -44,6 +52,7 @@ export class StudioCommerce {
   orders: OrdersView | null = null;
   /** Where thumbnails are served (the headless host sets it): `{id}` is a segment id. */
   thumbnailUrlTemplate: string | null = null;
+  private lastSalesAt = 0;
 
   constructor(
     private readonly studio: Studio,
@@ -67,6 +76,28 @@ export class StudioCommerce {
       onChange: () => studio.changed(),
       log: (level, message) => studio.log(level, message),
     });
+  }
+
+  /** New orders (≤ 10 Hz): clients update, and the counters go into the stream at most once a second. */
+  ordersUpdated(): void {
+    this.studio.changed();
+    const now = Date.now();
+    if (now - this.lastSalesAt < SALES_METADATA_INTERVAL_MS) return;
+    const sales = this.orders?.salesMessage();
+    if (!sales) return;
+    this.lastSalesAt = now;
+    const frame = this.studio.pipeline.clock.upcomingFrame;
+    const message = { ...sales, segment: this.runner.state.onAir?.segment.id, wallTimeMs: now, frame };
+    try {
+      this.studio.metadata.schedule(message, frame);
+      this.studio.metadataTimeline.requested(message);
+    } catch (err) {
+      this.studio.log('warn', `Sales counters not sent: ${(err as Error).message}`);
+    }
+  }
+
+  rundownChanged(): void {
+    this.orders?.setRundown?.(this.runner.state.rundown);
   }
 
   info(): CommerceInfo {

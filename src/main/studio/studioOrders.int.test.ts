@@ -1,0 +1,70 @@
+// Orders through the Studio: a Shopify webhook registered with orders:addWebhook,
+// deliveries signed as Shopify signs them, and what the control room, the product
+// card's stock and the stream's sales counters then say.
+import { createHmac } from 'node:crypto';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { CommerceMetadata } from '../../shared/commerceMetadata';
+import { benchShow, benchStudio } from '../../../bench/support';
+import { waitUntil } from '../../../test/support/nginxRtmp';
+import type { Studio } from './studio';
+
+const cleanups: (() => Promise<unknown>)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c().catch(() => undefined);
+});
+
+const SECRET = 'shpss_studio_test_1';
+const RUNDOWN = [
+  'id,sku,title,price,promoPrice,currency,stock,input,targetDurationSec,images,sellingPoints,script',
+  'ring,RING-1,Gold ring,199,,EUR,10,src-1,60,,,Ring script',
+].join('\n');
+
+function shopifyOrder(id: number, sku: string, quantity: number, name: string): string {
+  return JSON.stringify({ id, currency: 'EUR', customer: { first_name: name.split(' ')[0], last_name: name.split(' ')[1] }, billing_address: { city: 'Hangzhou' }, line_items: [{ id: 1, sku, quantity, price: '199.00' }] });
+}
+
+async function post(url: string, body: string, signature: string): Promise<number> {
+  const res = await fetch(url, { method: 'POST', body, headers: { 'content-type': 'application/json', 'x-shopify-hmac-sha256': signature, 'x-shopify-topic': 'orders/create' } });
+  await res.arrayBuffer();
+  return res.status;
+}
+
+describe('orders in the studio', () => {
+  it('counts signed Shopify orders once, refuses bad signatures, and puts sales into the stream', async () => {
+    const { studio } = await benchStudio(benchShow({ width: 640, height: 360, fps: 30 }));
+    const s: Studio = studio;
+    cleanups.push(() => s.dispose());
+    await s.request('rundown:import', { format: 'csv', text: RUNDOWN });
+    const { url } = (await s.request('orders:addWebhook', { id: 'shop', kind: 'shopify', secret: SECRET })) as { url: string };
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/orders\/shop$/);
+    expect(JSON.stringify(s.snapshot())).not.toContain(SECRET);
+    const sales: CommerceMetadata[] = [];
+    s.metadata.addSink({ onConfig: () => undefined, onFrame: (f) => f.type === 'video' && f.metadata && void sales.push(...f.metadata.filter((m) => m.kind === 'sales')) });
+    await waitUntil(() => s.snapshot().sources.every((x) => x.state === 'live'), 20_000, 'cameras live');
+    await s.request('rundown:take', { id: 'ring' });
+
+    const sign = (body: string) => createHmac('sha256', SECRET).update(body).digest('base64');
+    const first = shopifyOrder(1001, 'RING-1', 2, 'Wang Hong');
+    expect(await post(url, first, sign(first))).toBe(200);
+    // At least once: the same delivery again is answered and not counted.
+    expect(await post(url, first, sign(first))).toBe(200);
+    const second = shopifyOrder(1002, 'RING-1', 1, 'Li Na');
+    expect(await post(url, second, sign(second))).toBe(200);
+    const forged = shopifyOrder(1003, 'RING-1', 5, 'Eve Forger');
+    expect(await post(url, forged, sign(forged).replace(/^./, (c) => (c === 'A' ? 'B' : 'A')))).toBe(401);
+    const unknown = shopifyOrder(1004, 'NOT-IN-RUNDOWN', 1, 'Zhao Lei');
+    expect(await post(url, unknown, sign(unknown))).toBe(200);
+
+    await waitUntil(() => s.snapshot().commerce.orders.orders === 3, 5000, 'three orders counted');
+    const orders = s.snapshot().commerce.orders;
+    expect(orders).toMatchObject({ units: 4, duplicates: 1, unknownSku: 1, rejected: { badSignature: 1 } });
+    expect(orders.perSku.find((k) => k.sku === 'RING-1')).toMatchObject({ units: 3, stockLeft: 7 });
+    expect(orders.perSegment.find((g) => g.segmentId === 'ring')?.orders).toBe(3);
+    // Masked on every client; the full name is nowhere in the snapshot.
+    expect(orders.latest.map((o) => o.buyer)).toContain('W***g, Hangzhou');
+    expect(JSON.stringify(s.snapshot())).not.toContain('Wang Hong');
+    // The counters reach the stream (at most once a second), as the stage writes them.
+    await waitUntil(() => sales.some((m) => m.sales?.orders === 3), 5000, 'sales counters in the stream');
+    expect(sales.find((m) => m.sales?.orders === 3)).toMatchObject({ segment: 'ring', sales: { orders: 3, units: 4, currency: 'EUR' } });
+  }, 60_000);
+});
