@@ -1,7 +1,7 @@
 // Electron entry: bootstraps only (STYLE.md rule 11). The Studio and its preview server
 // are the same ones the headless host runs; this file adds the window, the IPC bridge,
 // the OS keychain and an orderly quit.
-import { app, BrowserWindow, dialog, session } from 'electron';
+import { app, BrowserWindow, dialog, Menu, session, type MenuItemConstructorOptions } from 'electron';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { createStudio } from '../studio/createStudio';
@@ -62,6 +62,25 @@ async function start(): Promise<void> {
   teardown.push({ name: 'ipc', run: async () => disconnect() });
 
   createSecureWindow(paths, 'Cuecast');
+  installMenu(paths);
+}
+
+/** The app menu: the teleprompter opens in its own window (for the monitor in front of the host). */
+function installMenu(paths: Parameters<typeof createSecureWindow>[0]): void {
+  const template: MenuItemConstructorOptions[] = [
+    ...(process.platform === 'darwin' ? [{ role: 'appMenu' as const }] : []),
+    { role: 'editMenu' },
+    {
+      label: 'Window',
+      submenu: [
+        { label: 'Teleprompter', accelerator: 'CmdOrCtrl+Shift+T', click: () => createSecureWindow(paths, 'Cuecast Teleprompter', 'teleprompter') },
+        { type: 'separator' },
+        { role: 'togglefullscreen' },
+        { role: 'minimize' },
+      ],
+    },
+  ];
+  Menu.setApplicationMenu(Menu.buildFromTemplate(template));
 }
 
 if (!app.requestSingleInstanceLock()) {

@@ -44,12 +44,14 @@ function lockDown(contents: WebContents, paths: WindowPaths): void {
   contents.on('will-attach-webview', (event) => event.preventDefault());
 }
 
-export function createSecureWindow(paths: WindowPaths, title: string): BrowserWindow {
+/** The control room, or with `view: 'teleprompter'` the host's confidence monitor. */
+export function createSecureWindow(paths: WindowPaths, title: string, view: 'controlRoom' | 'teleprompter' = 'controlRoom'): BrowserWindow {
+  const teleprompter = view === 'teleprompter';
   const win = new BrowserWindow({
-    width: 1600,
-    height: 900,
-    minWidth: 1180,
-    minHeight: 700,
+    width: teleprompter ? 1280 : 1600,
+    height: teleprompter ? 800 : 900,
+    minWidth: teleprompter ? 640 : 1180,
+    minHeight: teleprompter ? 400 : 700,
     title,
     backgroundColor: '#0c0e12',
     show: false,
@@ -67,6 +69,6 @@ export function createSecureWindow(paths: WindowPaths, title: string): BrowserWi
   });
   lockDown(win.webContents, paths);
   win.once('ready-to-show', () => win.show());
-  void win.loadFile(paths.indexHtml);
+  void win.loadFile(paths.indexHtml, teleprompter ? { query: { view: 'teleprompter' } } : undefined);
   return win;
 }
