@@ -35,7 +35,8 @@ export function useHotkeys(options: Options): void {
         if (document.activeElement instanceof HTMLElement) document.activeElement.blur();
         return;
       }
-      if (!enabled || e.ctrlKey || e.metaKey || e.altKey || e.repeat || isTyping(e.target)) return;
+      // Any open dialog (the segment editor, an import) owns Space and Enter.
+      if (!enabled || e.ctrlKey || e.metaKey || e.altKey || e.repeat || isTyping(e.target) || document.querySelector('[aria-modal="true"]')) return;
 
       const digit = /^(?:Digit|Numpad)([1-9])$/.exec(e.code);
       let action: (() => Promise<unknown>) | null = null;

@@ -90,7 +90,7 @@ export interface OrdersInfo {
   readonly rejected: { readonly badSignature: number; readonly badRequest: number; readonly tooLarge: number };
   readonly duplicates: number;
   readonly unknownSku: number;
-  /** Where the order webhook listens (http://127.0.0.1:PORT/orders/<adapter>), or null when off. */
+  /** Where the order webhooks listen, as a template: http://127.0.0.1:PORT/orders/{adapter}; null when off. */
   readonly receiverUrl: string | null;
   readonly adapters: readonly { readonly id: string; readonly kind: string; readonly state: string; readonly lastError: string | null }[];
   /** Orders arrive from the rehearsal simulator. */

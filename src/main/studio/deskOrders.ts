@@ -34,6 +34,8 @@ export class DeskOrders implements OrdersView {
   private last: OrderDeskSnapshot;
   private receiver: { host: string; port: number } | null = null;
   private simulating = false;
+  /** The rehearsal simulator sells in the rundown's currency. */
+  private currency = 'EUR';
   private readonly adaptersFile: string;
 
   private constructor(
@@ -55,6 +57,7 @@ export class DeskOrders implements OrdersView {
     const view = new DeskOrders(desk, options.secrets, options.dataDir, options.onUpdate);
     const started = await desk.start();
     view.receiver = started.receiver;
+    view.currency = options.rundown.segments[0]?.currency ?? 'EUR';
     if (started.rebuild.records > 0) options.logger.info(`orders: ${started.rebuild.records} journaled orders counted again after the restart`);
     for (const stored of view.storedAdapters()) {
       try {
@@ -118,13 +121,14 @@ export class DeskOrders implements OrdersView {
 
   setRundown(rundown: Rundown): void {
     this.desk.setCatalog(catalogOf(rundown));
+    this.currency = rundown.segments[0]?.currency ?? this.currency;
   }
 
   async simulate(running: boolean, ratePerSec?: number): Promise<void> {
     if (this.simulating) await this.desk.removeAdapter(SIMULATOR_ID);
     this.simulating = false;
     if (!running) return;
-    this.desk.addAdapter({ kind: 'simulator', id: SIMULATOR_ID, ratePerSec: ratePerSec ?? 3 });
+    this.desk.addAdapter({ kind: 'simulator', id: SIMULATOR_ID, ratePerSec: ratePerSec ?? 3, currency: this.currency });
     this.simulating = true;
   }
 

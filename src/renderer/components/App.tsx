@@ -18,6 +18,8 @@ import { LogPanel } from './LogPanel';
 import { MetadataTimelinePanel } from './MetadataTimelinePanel';
 import { Monitors } from './Monitors';
 import { Multiview } from './Multiview';
+import { OrdersPanel } from './OrdersPanel';
+import { RundownPanel } from './RundownPanel';
 import { Toasts, type Toast } from './Toasts';
 
 const toastMs = 6_000;
@@ -64,10 +66,15 @@ function ControlRoom() {
           <main className="stage">
             <Monitors inputs={inputs} />
             <InputBus inputs={inputs} onAddSource={() => setDialog('source')} onAddScene={() => setDialog('scene')} />
-            <Multiview inputs={inputs} />
+            {/* The rundown sits under the monitors, beside the multiview: it runs the show. */}
+            <div className={snapshot.commerce ? 'stage__show' : 'stage__show stage__show--plain'}>
+              {snapshot.commerce && <RundownPanel commerce={snapshot.commerce} />}
+              <Multiview inputs={inputs} />
+            </div>
           </main>
           <aside className="sidebar">
             <DestinationsPanel />
+            {snapshot.commerce && <OrdersPanel commerce={snapshot.commerce} />}
             <MetadataTimelinePanel />
             <AudioPanel />
             <CanvasPanel />

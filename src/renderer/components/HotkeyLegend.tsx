@@ -4,6 +4,8 @@ const keys: readonly [string, string][] = [
   ['Space/↵', 'CUT'],
   ['A', 'AUTO'],
   ['F1/F2', 'mix/dip'],
+  ['T', 'take next'],
+  ['⇧T', 'take previous'],
   ['Esc', 'leave field'],
 ];
 
