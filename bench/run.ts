@@ -5,7 +5,7 @@
 //              metacuts,outage,muxcost,destcost,take,overlay,orders   run a subset
 //   BENCH_QUICK=1                                 shorter runs (smoke check)
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { runCost, type CostResult } from './cost';
 import { runCutAccuracy } from './cutAccuracy';
@@ -125,6 +125,8 @@ async function main(): Promise<void> {
   rows.push(...(await metadataFigures(step, quick)));
   rows.push(...(await commerceFigures(step, quick)));
 
+  // A partial run (BENCH_ONLY) keeps the other figures of the last run.
+  if (process.env.BENCH_ONLY) mergePrevious(results, rows);
   results.rows = rows;
   results.finishedAt = new Date().toISOString();
   writeFileSync('bench/results.json', `${JSON.stringify(results, null, 2)}\n`);
@@ -134,6 +136,30 @@ async function main(): Promise<void> {
     console.log([r.figure.padEnd(w[0]), r.measured.padEnd(w[1]), r.target.padEnd(w[2]), r.pass === null ? '—' : r.pass ? 'yes' : 'NO'].join(' | '));
   }
   console.log('written: bench/results.json');
+}
+
+/** Which step measured a row of the table, from its figure's name. */
+function stepOfFigure(figure: string): string {
+  const prefixes: [string, string][] = [
+    ['encoder probe', 'probe'], ['encode throughput', 'throughput'], ['1. cut', 'cuts'], ['2. feed', 'stall'], ['encoder killed', 'failover'],
+    ['3. cost', 'cost'], ['4. latency', 'latency'], ['5. orphans', 'orphans'], ['M1.', 'metacuts'], ['M3.', 'outage'], ['M5a.', 'muxcost'],
+    ['M5b.', 'destcost'], ['R3.', 'take'], ['R5.', 'overlay'], ['O1.', 'orders'], ['O2.', 'orders'],
+  ];
+  return prefixes.find(([prefix]) => figure.startsWith(prefix))?.[1] ?? figure;
+}
+
+function mergePrevious(results: Record<string, unknown>, rows: Row[]): void {
+  let previous: Record<string, unknown>;
+  try {
+    previous = JSON.parse(readFileSync('bench/results.json', 'utf8')) as Record<string, unknown>;
+  } catch {
+    return;
+  }
+  for (const [key, value] of Object.entries(previous)) {
+    if (!(key in results) && key !== 'rows') results[key] = value;
+  }
+  const kept = ((previous.rows as Row[] | undefined) ?? []).filter((r) => !only.has(stepOfFigure(r.figure)));
+  rows.unshift(...kept);
 }
 
 main().catch((err: unknown) => {
