@@ -14,7 +14,7 @@ import { randomUUID } from 'node:crypto';
 import type { CommerceMetadata, CommerceMetadataKind } from '../../../../shared/commerceMetadata';
 import type { Logger } from '../../logger';
 import type { AudioConfig, EncodedFrame, EncodedStreamSink, EncodedVideoFrame, VideoConfig } from '../../media/packets';
-import { redactSecret, redactUrls } from '../../redact';
+import { formatDelay, redactSecret, redactUrls } from '../../redact';
 import { ReconnectBackoff } from '../rtmp/reconnectBackoff';
 import { CallRateLimiter } from './callRateLimiter';
 import { DeliveryQueue, type PendingDelivery } from './deliveryQueue';
@@ -324,7 +324,7 @@ export class MetadataSender implements EncodedStreamSink {
       const delay = outcome.retryAfterMs ?? this.backoff.next();
       this.nextAttemptAt = Date.now() + delay;
       this.queue.unshift(item);
-      this.report(`${builder.target} ${outcome.reason}; retrying the ${what} in ${duration(delay)} (attempt ${item.attempts + 1} of ${this.retry.maxAttempts})`);
+      this.report(`${builder.target} ${outcome.reason}; retrying the ${what} in ${formatDelay(delay)} (attempt ${item.attempts + 1} of ${this.retry.maxAttempts})`);
       if (!this.gaveUp) this.setState('retrying');
       return;
     }
@@ -367,8 +367,4 @@ function checkSettings(o: MetadataSenderOptions): string | null {
   const r = o.retry ?? {};
   if (!whole(r.maxAttempts, 1) || !whole(r.initialDelayMs, 0) || !whole(r.maxDelayMs, 0)) return 'retry settings must be whole numbers (maxAttempts ≥ 1)';
   return null;
-}
-
-function duration(ms: number): string {
-  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
 }

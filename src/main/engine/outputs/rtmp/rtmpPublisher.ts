@@ -11,7 +11,7 @@ import { AAC_RAW, AAC_SEQUENCE_HEADER, aacAudioBody, FLV_SOUND_AAC } from '../..
 import { BitrateMeter } from '../bitrateMeter';
 import { commerceCuePointBody } from './cuePoint';
 import type { OutputState, OutputStats } from '../outputStats';
-import { redactSecret } from '../../redact';
+import { formatDelay, redactingLogger, redactSecret } from '../../redact';
 import { ReconnectBackoff, type BackoffSettings } from './reconnectBackoff';
 import { RtmpConnection } from './rtmpConnection';
 import { CSID_AUDIO, CSID_DATA, CSID_VIDEO, MSG_AUDIO, MSG_DATA_AMF0, MSG_VIDEO, RtmpError } from './rtmpMessages';
@@ -80,7 +80,7 @@ export class RtmpPublisher implements EncodedStreamSink {
   private heldCues: CommerceMetadata[] = [];
 
   constructor(private readonly options: RtmpPublisherOptions) {
-    this.log = redactingLogger(options.logger.child(`rtmp ${options.name}`), options.streamKey);
+    this.log = redactingLogger(options.logger.child(`rtmp ${options.name}`), [options.streamKey]);
     this.backoff = new ReconnectBackoff(options.reconnect ?? DEFAULT_BACKOFF);
     try {
       this.target = parseRtmpUrl(options.url);
@@ -182,7 +182,7 @@ export class RtmpPublisher implements EncodedStreamSink {
         this.live = null;
         this.connection = null;
         connection.destroy();
-        this.scheduleRetry(`the ingest stopped taking data for ${duration(now - this.stalledSince)}`);
+        this.scheduleRetry(`the ingest stopped taking data for ${formatDelay(now - this.stalledSince)}`);
         if (frame.type === 'video') this.holdCues(frame);
         return;
       }
@@ -307,7 +307,7 @@ export class RtmpPublisher implements EncodedStreamSink {
 
   private scheduleRetry(reason: string): void {
     const delay = this.backoff.next();
-    this.reportError(`${reason}; retrying in ${duration(delay)}`);
+    this.reportError(`${reason}; retrying in ${formatDelay(delay)}`);
     this.setState('reconnecting');
     this.retryTimer = setTimeout(() => {
       this.retryTimer = null;
@@ -359,17 +359,4 @@ export class RtmpPublisher implements EncodedStreamSink {
     this.stateValue = state;
     for (const cb of this.stateListeners) cb(state);
   }
-}
-
-function duration(ms: number): string {
-  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
-}
-
-function redactingLogger(logger: Logger, secret: string): Logger {
-  return {
-    info: (m) => logger.info(redactSecret(m, secret)),
-    warn: (m) => logger.warn(redactSecret(m, secret)),
-    error: (m) => logger.error(redactSecret(m, secret)),
-    child: (scope) => redactingLogger(logger.child(redactSecret(scope, secret)), secret),
-  };
 }

@@ -8,7 +8,7 @@
 import type { Logger } from '../../logger';
 import type { AudioConfig, EncodedFrame, EncodedStreamSink, VideoConfig } from '../../media/packets';
 import type { ProcessExit } from '../../process/ffmpegProcess';
-import { redactSecret } from '../../redact';
+import { formatDelay, redactAll, redactingLogger } from '../../redact';
 import { BitrateMeter } from '../bitrateMeter';
 import type { OutputState, OutputStats } from '../outputStats';
 import { ReconnectBackoff, type BackoffSettings } from '../rtmp/reconnectBackoff';
@@ -172,7 +172,7 @@ export class SrtOutput implements EncodedStreamSink {
       const now = Date.now();
       this.stalledSince ??= now;
       if (now - this.stalledSince > (this.options.stallTimeoutMs ?? 10_000)) {
-        this.loseSession(session, `ffmpeg stopped taking data for ${duration(now - this.stalledSince)}`);
+        this.loseSession(session, `ffmpeg stopped taking data for ${formatDelay(now - this.stalledSince)}`);
         return;
       }
     } else {
@@ -213,7 +213,7 @@ export class SrtOutput implements EncodedStreamSink {
     const timeout = this.options.connectTimeoutMs ?? 10_000;
     this.connectTimer = setTimeout(() => {
       this.connectTimer = null;
-      if (this.session === session && !session.live) this.loseSession(session, `no connection to ${this.target!.displayUrl} within ${duration(timeout)}`);
+      if (this.session === session && !session.live) this.loseSession(session, `no connection to ${this.target!.displayUrl} within ${formatDelay(timeout)}`);
     }, timeout);
   }
 
@@ -299,7 +299,7 @@ export class SrtOutput implements EncodedStreamSink {
 
   private scheduleRetry(reason: string): void {
     const delay = this.backoff.next();
-    this.reportError(`${reason}; retrying in ${duration(delay)}`);
+    this.reportError(`${reason}; retrying in ${formatDelay(delay)}`);
     this.setState('reconnecting');
     this.retryTimer = setTimeout(() => {
       this.retryTimer = null;
@@ -331,21 +331,4 @@ export class SrtOutput implements EncodedStreamSink {
 
 function sameConfig(a: VideoConfig, aAudio: AudioConfig | null, b: VideoConfig, bAudio: AudioConfig): boolean {
   return a.codec === b.codec && a.decoderConfig.equals(b.decoderConfig) && !!aAudio && aAudio.audioSpecificConfig.equals(bAudio.audioSpecificConfig);
-}
-
-function duration(ms: number): string {
-  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
-}
-
-function redactAll(text: string, secrets: readonly string[]): string {
-  return secrets.reduce((out, secret) => redactSecret(out, secret), text);
-}
-
-function redactingLogger(logger: Logger, secrets: readonly string[]): Logger {
-  return {
-    info: (m) => logger.info(redactAll(m, secrets)),
-    warn: (m) => logger.warn(redactAll(m, secrets)),
-    error: (m) => logger.error(redactAll(m, secrets)),
-    child: (scope) => redactingLogger(logger.child(redactAll(scope, secrets)), secrets),
-  };
 }
