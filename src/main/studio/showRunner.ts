@@ -23,6 +23,8 @@ export interface ShowRunnerDeps {
   inputName(id: string): string | null;
   cut(frame: number, input: string): void;
   setOverlay(slot: OverlaySlot, overlay: YuvaOverlay | null, frame: number): void;
+  /** Whether the programme shows (or is about to show) something in `slot`. */
+  overlayShown(slot: OverlaySlot): boolean;
   /** Metadata into the stream on `frame` (the mux stage and the timeline). */
   send(message: CommerceMetadata, frame: number): void;
   /** Live sales of a SKU, when orders are known. */
@@ -43,6 +45,8 @@ export class ShowRunner {
   /** The promo end the last product message announced (so its expiry is sent once). */
   private promoAnnounced: number | null = null;
   private disposed = false;
+  /** cardKey() of the card on the programme, if any. */
+  private cardOnAir: string | null = null;
 
   constructor(
     readonly state: RundownState,
@@ -118,9 +122,13 @@ export class ShowRunner {
     await this.serial(async () => {
       const onAir = this.state.onAir;
       if (!onAir) return;
-      const card = await this.renderCard(onAir.segment, onAir.promoEndsAtMs, Date.now());
+      const now = Date.now();
+      const card = await this.renderCard(onAir.segment, onAir.promoEndsAtMs, now);
       const frame = this.deps.upcomingFrame();
-      if (this.graphicsOn.productCard) this.deps.setOverlay('productCard', card, frame);
+      if (this.graphicsOn.productCard) {
+        this.deps.setOverlay('productCard', card, frame);
+        this.cardOnAir = this.cardKey(onAir.segment, onAir.promoEndsAtMs, now);
+      }
       this.sendProduct(onAir.segment, onAir.promoEndsAtMs, frame);
     });
   }
@@ -198,6 +206,7 @@ export class ShowRunner {
     this.deps.cut(frame, segment.input);
     if (card) this.deps.setOverlay('productCard', card, frame);
     this.state.took(segment, frame, now, promoEnd);
+    this.cardOnAir = card ? this.cardKey(segment, promoEnd, now) : null;
     for (const m of [ended, product, started, onAirState]) if (m) this.deps.send({ ...m, frame }, frame);
     this.promoAnnounced = promoEnd;
     this.deps.onChange();
@@ -226,9 +235,14 @@ export class ShowRunner {
     if (this.disposed) return;
     await this.serial(async () => {
       const onAir = this.state.onAir;
-      if (onAir && this.graphicsOn.productCard) {
-        const card = await this.renderCard(onAir.segment, onAir.promoEndsAtMs, Date.now());
+      // Redrawn only when what it shows changed (the countdown's second, the stock, an
+      // edit) or the programme lost it (a rebuilt pipeline): a redraw costs 5–40 ms.
+      const now = Date.now();
+      const key = onAir ? this.cardKey(onAir.segment, onAir.promoEndsAtMs, now) : null;
+      if (onAir && this.graphicsOn.productCard && (key !== this.cardOnAir || !this.deps.overlayShown('productCard'))) {
+        const card = await this.renderCard(onAir.segment, onAir.promoEndsAtMs, now);
         this.deps.setOverlay('productCard', card, this.deps.upcomingFrame());
+        this.cardOnAir = key;
       }
       if (onAir && this.promoAnnounced !== null && Date.now() >= this.promoAnnounced) {
         // The promo is over: platforms must stop showing its price.
@@ -238,6 +252,13 @@ export class ShowRunner {
       const ticker = this.graphicsOn.salesTicker ? this.deps.salesTicker() : null;
       if (ticker) this.deps.setOverlay('salesTicker', prepareOverlay(await this.graphics.renderSalesTicker(ticker, this.deps.canvas())), this.deps.upcomingFrame());
     }).catch((err: unknown) => this.deps.log('warn', `On-air graphics: ${(err as Error).message}`));
+  }
+
+  /** What the card shows, as text: equal keys draw the same card. */
+  private cardKey(segment: RundownSegment, promoEnd: number | null, nowMs: number): string {
+    const secondsLeft = promoEnd !== null && nowMs < promoEnd ? Math.ceil((promoEnd - nowMs) / 1000) : -1;
+    const { width, height } = this.deps.canvas();
+    return `${this.state.revision}|${segment.id}|${this.deps.stockLeft(segment.sku) ?? ''}|${secondsLeft}|${width}x${height}`;
   }
 
   private serial<T>(job: () => Promise<T>): Promise<T> {

@@ -67,6 +67,11 @@ export class StudioCommerce {
       inputName: (id) => studio.config.sources.find((s) => s.id === id)?.spec.name ?? studio.config.scenes.find((s) => s.id === id)?.name ?? null,
       cut: (frame, input) => pipeline().switcher.cut(frame, input),
       setOverlay: (slot, overlay, frame) => pipeline().switcher.setOverlay(slot, overlay, frame),
+      overlayShown: (slot) => {
+        const sw = pipeline().switcher;
+        const pending = sw.pendingOverlays().filter((p) => p.slot === slot).at(-1);
+        return pending ? pending.visible : sw.overlaysOnFrame().includes(slot);
+      },
       send: (message, frame) => {
         studio.metadata.schedule(message, frame);
         studio.metadataTimeline.requested(message);
