@@ -53,6 +53,8 @@ export class StudioCommerce {
   /** Where thumbnails are served (the headless host sets it): `{id}` is a segment id. */
   thumbnailUrlTemplate: string | null = null;
   private lastSalesAt = 0;
+  /** A send held back by the once-a-second limit: the latest counters must still go out. */
+  private salesTimer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly studio: Studio,
@@ -83,13 +85,29 @@ export class StudioCommerce {
     });
   }
 
-  /** New orders (≤ 10 Hz): clients update, and the counters go into the stream at most once a second. */
+  /**
+   * New orders (≤ 10 Hz): clients update, and the counters go into the stream at most
+   * once a second — the last change of a burst is sent when the second is up, never dropped.
+   */
   ordersUpdated(): void {
     this.studio.changed();
-    const now = Date.now();
-    if (now - this.lastSalesAt < SALES_METADATA_INTERVAL_MS) return;
+    if (this.salesTimer) return;
+    const wait = this.lastSalesAt + SALES_METADATA_INTERVAL_MS - Date.now();
+    if (wait > 0) {
+      this.salesTimer = setTimeout(() => {
+        this.salesTimer = null;
+        this.sendSales();
+      }, wait);
+      this.salesTimer.unref?.();
+      return;
+    }
+    this.sendSales();
+  }
+
+  private sendSales(): void {
     const sales = this.orders?.salesMessage();
     if (!sales) return;
+    const now = Date.now();
     this.lastSalesAt = now;
     const frame = this.studio.pipeline.clock.upcomingFrame;
     const message = { ...sales, segment: this.runner.state.onAir?.segment.id, wallTimeMs: now, frame };
@@ -115,6 +133,8 @@ export class StudioCommerce {
   }
 
   async dispose(): Promise<void> {
+    if (this.salesTimer) clearTimeout(this.salesTimer);
+    this.salesTimer = null;
     this.runner.dispose();
     await this.orders?.dispose();
   }
