@@ -2,7 +2,10 @@
 // orderLoad.ts with an IPC channel). Open loop: delivery k is due at t0 + k/rate
 // whatever happened to earlier ones, and its latency is counted from that due time,
 // so a stalled receiver shows up as latency instead of being hidden by a generator
-// that waits for it (coordinated omission). Keep-alive sockets, as a shop's sender,
+// that waits for it (coordinated omission). A warm-up at the same rate comes first
+// (its orders count like any other; its latency is reported apart), as a sender's
+// sockets and a desk's code are warm in a show that has been running for a while.
+// Keep-alive sockets, as a shop's sender,
 // through the small client of orderLoadClient.ts.
 import { createHmac } from 'node:crypto';
 import { httpRequest, LoadClient } from './orderLoadClient';
@@ -12,6 +15,8 @@ export interface GeneratorConfig {
   readonly port: number;
   readonly ratePerSec: number;
   readonly seconds: number;
+  /** Deliveries at the same rate before the measured `seconds` (latency reported apart). */
+  readonly warmupSeconds: number;
   readonly duplicateShare: number;
   readonly badSignatureShare: number;
   readonly sockets: number;
@@ -42,8 +47,12 @@ export interface GeneratorResult {
   readonly unacked: number[];
   readonly badSent: number[];
   readonly ackedWhenKilled: number | null;
-  /** Of deliveries answered at the first attempt, from their due time. */
+  /** Of deliveries of the measured seconds answered at the first attempt, from their due time. */
   readonly latencyMs: LatencySummary;
+  /** The worst p99 of any one second of the measured run. */
+  readonly worstSecondP99Ms: number;
+  /** Of the warm-up's deliveries. */
+  readonly warmupLatencyMs: LatencySummary;
   /** Of deliveries that needed redelivery, from the first due time to the 200. */
   readonly redeliveredLatencyMs: LatencySummary;
   readonly sendSeconds: number;
@@ -60,10 +69,32 @@ function summarise(values: Float64Array | number[], count: number): LatencySumma
   return { count, p50: at(0.5), p90: at(0.9), p99: at(0.99), p999: at(0.999), max: count ? Math.round(sorted[count - 1]! * 10) / 10 : 0 };
 }
 
+function measuredLatency(latency: Float64Array, second: Int32Array, count: number): Pick<GeneratorResult, 'latencyMs' | 'worstSecondP99Ms' | 'warmupLatencyMs'> {
+  const warm: number[] = [];
+  const measured: number[] = [];
+  const perSecond = new Map<number, number[]>();
+  for (let i = 0; i < count; i++) {
+    if (second[i]! < 0) {
+      warm.push(latency[i]!);
+      continue;
+    }
+    measured.push(latency[i]!);
+    let bucket = perSecond.get(second[i]!);
+    if (!bucket) perSecond.set(second[i]!, (bucket = []));
+    bucket.push(latency[i]!);
+  }
+  let worst = 0;
+  for (const bucket of perSecond.values()) worst = Math.max(worst, summarise(bucket, bucket.length).p99);
+  return { latencyMs: summarise(measured, measured.length), worstSecondP99Ms: worst, warmupLatencyMs: summarise(warm, warm.length) };
+}
+
 export async function generateLoad(config: GeneratorConfig, onKilled: (cb: () => void) => void, onStarted: () => void = () => undefined): Promise<GeneratorResult> {
   const client = new LoadClient(config.port, config.sockets);
-  const total = Math.round(config.ratePerSec * config.seconds);
+  const warmup = Math.round(config.ratePerSec * config.warmupSeconds);
+  const total = warmup + Math.round(config.ratePerSec * config.seconds);
   const firstLatency = new Float64Array(total);
+  /** Second of the run (from the end of the warm-up) of each entry of firstLatency; -1 for the warm-up. */
+  const firstSecond = new Int32Array(total);
   let firstCount = 0;
   const redeliveredLatency: number[] = [];
   const ackedFlags = new Uint8Array(total);
@@ -92,6 +123,7 @@ export async function generateLoad(config: GeneratorConfig, onKilled: (cb: () =>
     if (sendingDone && inFlight === 0) settle();
   };
 
+  let t0 = 0;
   const attempt = (kind: Kind, n: number, dueAt: number, first: boolean) => {
     const id = (kind === 'badSignature' ? BAD_ID_BASE : GOOD_ID_BASE) + n;
     const body = loadOrderBody(id, n);
@@ -112,7 +144,11 @@ export async function generateLoad(config: GeneratorConfig, onKilled: (cb: () =>
         return maybeDone();
       }
       statuses[status] = (statuses[status] ?? 0) + 1;
-      if (first) firstLatency[firstCount++] = now - dueAt;
+      if (first) {
+        const k = (dueAt - t0) / 1000 - config.warmupSeconds;
+        firstSecond[firstCount] = k < 0 ? -1 : Math.floor(k);
+        firstLatency[firstCount++] = now - dueAt;
+      }
       else redeliveredLatency.push(now - dueAt);
       if (status === 200 && kind !== 'badSignature') {
         if (text.includes('"duplicate"')) answeredDuplicate += 1;
@@ -128,8 +164,9 @@ export async function generateLoad(config: GeneratorConfig, onKilled: (cb: () =>
     client.send(httpRequest('/orders/shop', headers, body), (answer) => finish(answer.status, answer.body));
   };
 
+  await client.connectAll();
   onStarted();
-  const t0 = performance.now();
+  t0 = performance.now();
   let k = 0;
   await new Promise<void>((resolve) => {
     const tick = () => {
@@ -177,7 +214,7 @@ export async function generateLoad(config: GeneratorConfig, onKilled: (cb: () =>
     unacked,
     badSent,
     ackedWhenKilled,
-    latencyMs: summarise(firstLatency, firstCount),
+    ...measuredLatency(firstLatency, firstSecond, firstCount),
     redeliveredLatencyMs: summarise(redeliveredLatency, redeliveredLatency.length),
     sendSeconds: Math.round(sendSeconds * 100) / 100,
     achievedRatePerSec: Math.round(total / sendSeconds),
