@@ -128,6 +128,12 @@ describe('rundown panel', () => {
     const tickerOn = await ticker.getAttribute('aria-pressed');
     await ticker.click();
     await attrOf(ticker, 'aria-pressed', tickerOn === 'true' ? 'false' : 'true');
+    const shoutOuts = page.getByTestId('graphics-shoutouts');
+    expect(await shoutOuts.getAttribute('aria-pressed')).toBe('true');
+    await shoutOuts.click();
+    await attrOf(shoutOuts, 'aria-pressed', 'false');
+    await shoutOuts.click();
+    await attrOf(shoutOuts, 'aria-pressed', 'true');
   });
 
   it('reorders with the arrow buttons and by dragging a row', async () => {

@@ -40,7 +40,7 @@ function snapshot(frame: number, log: StudioSnapshot['log'] = []): StudioSnapsho
     encoderProbe: null,
     metadata: { timeline: [], onTime: 0, late: 0, repeats: 0, dropped: 0 },
     commerce: {
-      rundown: { revision: 1, title: 'Show', segments: [], onAir: null, nextId: null, graphics: { productCard: true, salesTicker: false } },
+      rundown: { revision: 1, title: 'Show', segments: [], onAir: null, nextId: null, graphics: { productCard: true, salesTicker: false, orderShoutOut: true } },
       teleprompter: { mirror: false, speed: 60, running: false, fontSizePx: 72, jump: null, message: null },
       orders: {
         currency: 'EUR', orders: 0, units: 0, gmv: 0, perMinute: 0, perSku: [], perSegment: [], latest: [],

@@ -40,7 +40,8 @@ export interface RundownInfo {
   /** What Take (without an id) takes next. */
   readonly nextId: string | null;
   /** Product card and sales ticker shown on the programme. */
-  readonly graphics: { readonly productCard: boolean; readonly salesTicker: boolean };
+  /** Which on-air graphics are switched on (the product card, the sales ticker, new-order shout-outs). */
+  readonly graphics: { readonly productCard: boolean; readonly salesTicker: boolean; readonly orderShoutOut: boolean };
 }
 
 export interface TeleprompterSettings {

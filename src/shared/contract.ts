@@ -157,7 +157,7 @@ export const requestSchemas = {
   'rundown:moveSegment': z.object({ id, toIndex: z.number().int().min(0) }),
   /** A timed flash sale on the on-air segment, starting now, with a countdown on the card. */
   'rundown:flashSale': z.object({ seconds: z.number().int().min(10).max(6 * 3600) }),
-  'rundown:graphics': z.object({ productCard: z.boolean().optional(), salesTicker: z.boolean().optional() }),
+  'rundown:graphics': z.object({ productCard: z.boolean().optional(), salesTicker: z.boolean().optional(), orderShoutOut: z.boolean().optional() }),
   'teleprompter:set': z.object({
     mirror: z.boolean().optional(),
     speed: z.number().min(0).max(600).optional(),

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { OrdersInfo } from '../../shared/commerceModel';
 import type { CommerceMetadata } from '../../shared/commerceMetadata';
 import type { Rundown } from '../../shared/rundown';
+import type { ShoutOutOrder } from '../commerce/graphics/orderShoutOut';
 import type { SalesTickerContent } from '../commerce/graphics/salesTicker';
 import { CANONICAL_MAPPING } from '../commerce/orders/fieldMapping';
 import type { Catalog } from '../commerce/orders/order';
@@ -105,6 +106,18 @@ export class DeskOrders implements OrdersView {
       latestOrders: s.latest.map((o) => {
         const [buyer, ...city] = o.buyer.split(', ');
         return { buyer: buyer ?? '', city: city.join(', ') || undefined, quantity: o.units };
+      }),
+    };
+  }
+
+  recentOrders(): { count: number; latest: ShoutOutOrder[] } {
+    const s = this.last;
+    return {
+      count: s.totals.orders,
+      latest: s.latest.map((o) => {
+        const first = o.lines[0];
+        const product = first ? (first.title ?? first.sku) : '';
+        return { orderId: o.orderId, buyer: o.buyer, quantity: o.units, product: o.lines.length > 1 ? `${product} and ${o.lines.length - 1} more` : product };
       }),
     };
   }

@@ -7,13 +7,15 @@ import { encodeMetadata, type CommerceMetadata } from '../../shared/commerceMeta
 import type { RundownInfo, TeleprompterSettings } from '../../shared/commerceModel';
 import { promoEndForTake, segmentToMetadataProduct, type Rundown, type RundownSegment } from '../../shared/rundown';
 import type { OnAirGraphics } from '../commerce/graphics/onAirGraphics';
+import { ShoutOutPacer, type ShoutOutOrder } from '../commerce/graphics/orderShoutOut';
 import { prepareOverlay, type YuvaOverlay } from '../engine/switcher/overlays';
 import { productCardContent } from '../commerce/graphics/productCard';
 import type { SalesTickerContent } from '../commerce/graphics/salesTicker';
 import { prepareRundownImages, type PreparedProductImage } from '../commerce/rundown/productImages';
 import { RundownError, RundownState } from '../commerce/rundown/rundownState';
 
-export type OverlaySlot = 'productCard' | 'salesTicker';
+export type OverlaySlot = 'productCard' | 'salesTicker' | 'orderShoutOut';
+type GraphicsChange = Partial<Record<OverlaySlot, boolean>>;
 
 /** What the runner needs of the live path; the Studio provides it. */
 export interface ShowRunnerDeps {
@@ -30,6 +32,8 @@ export interface ShowRunnerDeps {
   /** Live sales of a SKU, when orders are known. */
   stockLeft(sku: string): number | undefined;
   salesTicker(): SalesTickerContent | null;
+  /** The desk's order count and its latest orders, newest first (null before the desk runs). */
+  recentOrders(): { readonly count: number; readonly latest: readonly ShoutOutOrder[] } | null;
   onChange(): void;
   log(level: 'info' | 'warn' | 'error', message: string): void;
 }
@@ -38,7 +42,9 @@ const COUNTDOWN_TICK_MS = 1000;
 
 export class ShowRunner {
   private readonly images = new Map<string, PreparedProductImage>();
-  private readonly graphicsOn = { productCard: true, salesTicker: false };
+  private readonly graphicsOn = { productCard: true, salesTicker: false, orderShoutOut: true };
+  /** New orders on air at most every few seconds; the counters are never paced. */
+  private readonly shoutOuts = new ShoutOutPacer();
   private teleprompterValue: TeleprompterSettings = { mirror: false, speed: 60, running: false, fontSizePx: 72, jump: null, message: null };
   private queue: Promise<unknown> = Promise.resolve();
   private ticker: NodeJS.Timeout | null = null;
@@ -141,11 +147,15 @@ export class ShowRunner {
     return { endsAtMs };
   }
 
-  async setGraphics(change: { productCard?: boolean; salesTicker?: boolean }): Promise<void> {
+  async setGraphics(change: GraphicsChange): Promise<void> {
     Object.assign(this.graphicsOn, Object.fromEntries(Object.entries(change).filter(([, v]) => v !== undefined)));
     const frame = this.deps.upcomingFrame();
     if (!this.graphicsOn.productCard) this.deps.setOverlay('productCard', null, frame);
     if (!this.graphicsOn.salesTicker) this.deps.setOverlay('salesTicker', null, frame);
+    if (!this.graphicsOn.orderShoutOut) {
+      this.deps.setOverlay('orderShoutOut', null, frame);
+      this.shoutOuts.reset();
+    }
     this.deps.onChange();
     await this.tick();
   }
@@ -251,7 +261,18 @@ export class ShowRunner {
       }
       const ticker = this.graphicsOn.salesTicker ? this.deps.salesTicker() : null;
       if (ticker) this.deps.setOverlay('salesTicker', prepareOverlay(await this.graphics.renderSalesTicker(ticker, this.deps.canvas())), this.deps.upcomingFrame());
+      await this.shoutOutTick(now);
     }).catch((err: unknown) => this.deps.log('warn', `On-air graphics: ${(err as Error).message}`));
+  }
+
+  /** Puts up or takes down a new order's shout-out, as the pacer allows. */
+  private async shoutOutTick(nowMs: number): Promise<void> {
+    const orders = this.graphicsOn.orderShoutOut ? this.deps.recentOrders() : null;
+    if (!orders) return;
+    const step = this.shoutOuts.step(nowMs, orders.count, orders.latest);
+    if (!step) return;
+    const overlay = 'show' in step ? prepareOverlay(await this.graphics.renderOrderShoutOut(step.show, this.deps.canvas())) : null;
+    this.deps.setOverlay('orderShoutOut', overlay, this.deps.upcomingFrame());
   }
 
   /** What the card shows, as text: equal keys draw the same card. */

@@ -5,6 +5,7 @@ import type { CommerceInfo, OrdersInfo } from '../../shared/commerceModel';
 import type { CommerceMetadata } from '../../shared/commerceMetadata';
 import type { Rundown } from '../../shared/rundown';
 import { OnAirGraphics } from '../commerce/graphics/onAirGraphics';
+import type { ShoutOutOrder } from '../commerce/graphics/orderShoutOut';
 import type { SalesTickerContent } from '../commerce/graphics/salesTicker';
 import type { RundownState } from '../commerce/rundown/rundownState';
 import { ShowRunner } from './showRunner';
@@ -35,6 +36,8 @@ export interface OrdersView {
   info(): OrdersInfo;
   stockLeft(sku: string): number | undefined;
   ticker(): SalesTickerContent | null;
+  /** The order count and the latest orders, for the on-air shout-outs. */
+  recentOrders?(): { readonly count: number; readonly latest: readonly ShoutOutOrder[] };
   /** Sales counters for the stream, or null before the first order. */
   salesMessage(): Omit<CommerceMetadata, 'frame' | 'wallTimeMs'> | null;
   setSegment(segmentId: string | null): void;
@@ -80,6 +83,7 @@ export class StudioCommerce {
       },
       stockLeft: (sku) => this.orders?.stockLeft(sku),
       salesTicker: () => this.orders?.ticker() ?? null,
+      recentOrders: () => this.orders?.recentOrders?.() ?? null,
       onChange: () => studio.changed(),
       log: (level, message) => studio.log(level, message),
     });

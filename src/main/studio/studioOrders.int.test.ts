@@ -67,4 +67,46 @@ describe('orders in the studio', () => {
     await waitUntil(() => sales.some((m) => m.sales?.orders === 3), 5000, 'sales counters in the stream');
     expect(sales.find((m) => m.sales?.orders === 3)).toMatchObject({ segment: 'ring', sales: { orders: 3, units: 4, currency: 'EUR' } });
   }, 60_000);
+
+  it('puts new orders on air as paced shout-outs while the counters keep up with every order', async () => {
+    const { studio } = await benchStudio(benchShow({ width: 640, height: 360, fps: 30 }));
+    const s: Studio = studio;
+    cleanups.push(() => s.dispose());
+    await s.request('rundown:import', { format: 'csv', text: RUNDOWN });
+    await waitUntil(() => s.snapshot().sources.every((x) => x.state === 'live'), 20_000, 'cameras live');
+    await s.request('rundown:take', { id: 'ring' });
+    expect(s.snapshot().commerce.rundown.graphics.orderShoutOut).toBe(true);
+    await s.request('orders:simulate', { running: true, ratePerSec: 20 });
+    cleanups.push(() => s.request('orders:simulate', { running: false }));
+
+    // Watch the programme's overlay layer and the counters for 15 s.
+    const shown: { from: number; to: number | null }[] = [];
+    const counts = new Set<number>();
+    const t0 = Date.now();
+    while (Date.now() - t0 < 15_000) {
+      const on = s.pipeline.switcher.overlaysOnFrame().includes('orderShoutOut');
+      const last = shown.at(-1);
+      if (on && (!last || last.to !== null)) shown.push({ from: Date.now(), to: null });
+      if (!on && last && last.to === null) last.to = Date.now();
+      counts.add(s.snapshot().commerce.orders.orders);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const orders = s.snapshot().commerce.orders.orders;
+    expect(orders).toBeGreaterThan(100);
+    // The counters moved with the orders (≤ 10 Hz), not with the shout-outs.
+    expect(counts.size).toBeGreaterThan(30);
+    // Two or three shout-outs in 15 s: about 4 s each, starts at least 6 s apart.
+    expect(shown.length).toBeGreaterThanOrEqual(2);
+    expect(shown.length).toBeLessThanOrEqual(3);
+    for (const [i, sh] of shown.entries()) {
+      if (sh.to !== null) expect(sh.to - sh.from).toBeGreaterThan(3000);
+      if (sh.to !== null) expect(sh.to - sh.from).toBeLessThan(5500);
+      if (i > 0) expect(sh.from - shown[i - 1]!.from).toBeGreaterThan(5800);
+    }
+    // Switched off, it leaves the picture and stays off.
+    await s.request('rundown:graphics', { orderShoutOut: false });
+    await waitUntil(() => !s.pipeline.switcher.overlaysOnFrame().includes('orderShoutOut'), 1000, 'shout-out off the programme');
+    await new Promise((r) => setTimeout(r, 7000));
+    expect(s.pipeline.switcher.overlaysOnFrame()).not.toContain('orderShoutOut');
+  }, 90_000);
 });

@@ -102,6 +102,15 @@ export function RundownTakeBar({ rundown, lastAnswer, onTake, onTakePrevious, on
           >
             Ticker
           </button>
+          <button
+            className={`segmented__item${graphics.orderShoutOut ? ' segmented__item--on' : ''}`}
+            aria-pressed={graphics.orderShoutOut}
+            onClick={() => api.rundown.graphics({ orderShoutOut: !graphics.orderShoutOut }).catch(report)}
+            data-testid="graphics-shoutouts"
+            title="New orders on air ('W***g just bought…'), at most one every 6 s; the counters are never held back"
+          >
+            Shout-outs
+          </button>
         </div>
       </div>
     </div>

@@ -6,6 +6,7 @@ import sharp, { type OverlayOptions } from 'sharp';
 import { FontMetrics, type FontMetricsOptions } from './fontMetrics';
 import { overlayLayout, type CanvasSize, type RenderedOverlay } from './overlayLayout';
 import { productCardParts, type CardParts, type ProductCardContent } from './productCard';
+import { orderShoutOutSvg, type ShoutOutContent } from './orderShoutOut';
 import { salesTickerSvg, type SalesTickerContent } from './salesTicker';
 import { n } from './svg';
 
@@ -62,6 +63,15 @@ export class OnAirGraphics {
     const svg = salesTickerSvg(content, ticker.width, ticker.height, scale, this.fonts);
     const rgba = await sharp(Buffer.from(svg)).ensureAlpha().raw().toBuffer();
     return { ...ticker, rgba };
+  }
+
+  /** A new order's shout-out for `canvas`, placed by overlayLayout. */
+  async renderOrderShoutOut(content: ShoutOutContent, canvas: CanvasSize): Promise<RenderedOverlay> {
+    this.assertLive();
+    const { shoutOut, scale } = overlayLayout(canvas);
+    const svg = orderShoutOutSvg(content, shoutOut.width, shoutOut.height, scale, this.fonts);
+    const rgba = await sharp(Buffer.from(svg)).ensureAlpha().raw().toBuffer();
+    return { ...shoutOut, rgba };
   }
 
   /** Forgets the decoded images and card bases; the object cannot render afterwards. */

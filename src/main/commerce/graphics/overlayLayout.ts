@@ -1,7 +1,7 @@
 // Where the on-air graphics sit on the canvas. Landscape: the product card in the
-// lower-left third, the sales ticker along the bottom. Portrait (phone-first
-// platforms): both above the lower third, which the platforms' own comment and
-// shopping UI covers. Sizes are designed at 1080 px on the short side and scale.
+// lower-left third, the sales ticker along the bottom, order shout-outs at the top
+// right. Portrait (phone-first platforms): all three stacked above the lower third,
+// which the platforms' own comment and shopping UI covers. Sizes are designed at 1080 px on the short side and scale.
 
 export interface CanvasSize {
   readonly width: number;
@@ -28,12 +28,13 @@ export interface OverlayLayout {
   readonly scale: number;
   readonly card: Rect;
   readonly ticker: Rect;
+  readonly shoutOut: Rect;
 }
 
 /** Design sizes at scale 1 (a 1080 px short side). */
 const DESIGN = {
-  landscape: { margin: 48, cardWidth: 640, cardHeight: 300, tickerHeight: 60, tickerBottom: 36, gap: 20 },
-  portrait: { margin: 40, cardHeight: 300, tickerHeight: 60, aboveLowerThird: 24, gap: 16 },
+  landscape: { margin: 48, cardWidth: 640, cardHeight: 300, tickerHeight: 60, tickerBottom: 36, gap: 20, shoutOutWidth: 560, shoutOutHeight: 96 },
+  portrait: { margin: 40, cardHeight: 300, tickerHeight: 60, aboveLowerThird: 24, gap: 16, shoutOutHeight: 96 },
 } as const;
 
 /**
@@ -58,11 +59,13 @@ export function overlayLayout(canvas: CanvasSize): OverlayLayout {
     const d = DESIGN.landscape;
     const ticker = rect(s(d.margin), canvas.height - s(d.tickerBottom + d.tickerHeight), canvas.width - s(2 * d.margin), s(d.tickerHeight));
     const card = rect(s(d.margin), ticker.y - s(d.gap + d.cardHeight), s(d.cardWidth), s(d.cardHeight));
-    return { orientation: 'landscape', scale, card, ticker };
+    const shoutOut = rect(canvas.width - s(d.margin + d.shoutOutWidth), s(d.margin), s(d.shoutOutWidth), s(d.shoutOutHeight));
+    return { orientation: 'landscape', scale, card, ticker, shoutOut };
   }
   const d = DESIGN.portrait;
   const lowerThird = (canvas.height * 2) / 3;
   const card = rect(s(d.margin), lowerThird - s(d.aboveLowerThird + d.cardHeight), canvas.width - s(2 * d.margin), s(d.cardHeight));
   const ticker = rect(card.x, card.y - s(d.gap + d.tickerHeight), card.width, s(d.tickerHeight));
-  return { orientation: 'portrait', scale, card, ticker };
+  const shoutOut = rect(card.x, ticker.y - s(d.gap + d.shoutOutHeight), card.width, s(d.shoutOutHeight));
+  return { orientation: 'portrait', scale, card, ticker, shoutOut };
 }
