@@ -61,6 +61,8 @@ export interface SkuSales {
   readonly sku: string;
   readonly title: string | null;
   readonly units: number;
+  /** Orders with this SKU in the last 60 s. */
+  readonly perMinute: number;
   readonly revenue: number;
   /** Stock at start minus units sold; null for SKUs not in the rundown. */
   readonly stockLeft: number | null;

@@ -79,7 +79,7 @@ export class DeskOrders implements OrdersView {
       units: s.totals.units,
       gmv: s.totals.gmv,
       perMinute: s.ordersPerMinute,
-      perSku: s.skus.map((k) => ({ sku: k.sku, title: k.title, units: k.unitsSold, revenue: k.revenue, stockLeft: k.stockLeft })),
+      perSku: s.skus.map((k) => ({ sku: k.sku, title: k.title, units: k.unitsSold, perMinute: k.ordersPerMinute, revenue: k.revenue, stockLeft: k.stockLeft })),
       perSegment: s.segments.map((g) => ({ segmentId: g.segment, orders: g.orders, units: g.units, revenue: g.gmv })),
       latest: s.latest.flatMap((o) =>
         o.lines.map((line) => ({ orderId: o.orderId, sku: line.sku, quantity: line.quantity, buyer: o.buyer, atMs: o.at, unknownSku: o.flags.includes('unknownSku') })),

@@ -31,7 +31,7 @@ describe('commerce formatting', () => {
   });
 
   it('finds a SKU without case and formats counts', () => {
-    const perSku = [{ sku: 'RG-SOL-050', title: null, units: 3, revenue: 10, stockLeft: 22 }];
+    const perSku = [{ sku: 'RG-SOL-050', title: null, units: 3, perMinute: 1, revenue: 10, stockLeft: 22 }];
     expect(salesOf({ perSku }, 'rg-sol-050')?.units).toBe(3);
     expect(salesOf({ perSku }, 'x')).toBeUndefined();
     expect(formatCount(1234)).toBe('1,234');

@@ -62,7 +62,7 @@ export function PrompterSide({ commerce, segment, live, now }: Props) {
       <div className="prompter-side__figures">
         <Figure label="sold" value={formatCount(sales?.units ?? 0)} testId="prompter-units" />
         <Figure label="this segment" value={formatCount(segmentSales?.units ?? 0)} testId="prompter-segment-units" />
-        <Figure label="orders/min" value={formatRate(orders.perMinute)} testId="prompter-per-minute" />
+        <Figure label="orders/min" value={formatRate(sales?.perMinute ?? 0)} testId="prompter-per-minute" />
       </div>
       {timing && (
         <div className={`prompter-side__clock${timing.over ? ' prompter-side__clock--over' : ''}`} data-testid="prompter-clock">

@@ -55,12 +55,43 @@ export class ShowTally extends Tally {
 
 const WINDOW_SECONDS = 60;
 
+/** Counts over the last 60 s in one-second buckets. */
+export class RateWindow {
+  private readonly bucketSecond = new Float64Array(WINDOW_SECONDS).fill(-1);
+  private readonly bucketCount = new Uint32Array(WINDOW_SECONDS);
+
+  add(at: number): void {
+    const second = Math.floor(at / 1000);
+    const i = second % WINDOW_SECONDS;
+    if (this.bucketSecond[i] !== second) {
+      // A record older than the bucket's current second (a rebuild reads in file
+      // order, which is time order) is outside the window anyway.
+      if (this.bucketSecond[i]! > second) return;
+      this.bucketSecond[i] = second;
+      this.bucketCount[i] = 0;
+    }
+    this.bucketCount[i] = this.bucketCount[i]! + 1;
+  }
+
+  /** Counted in the 60 s before `now` (1 s resolution). */
+  perMinute(now: number): number {
+    const nowSecond = Math.floor(now / 1000);
+    let total = 0;
+    for (let i = 0; i < WINDOW_SECONDS; i++) {
+      const s = this.bucketSecond[i]!;
+      if (s > nowSecond - WINDOW_SECONDS && s <= nowSecond) total += this.bucketCount[i]!;
+    }
+    return total;
+  }
+}
+
 export class OrderAggregates {
   /** Every order in the journal, all shows. */
   readonly all = new Tally();
   readonly shows = new Map<string, ShowTally>();
-  private readonly bucketSecond = new Float64Array(WINDOW_SECONDS).fill(-1);
-  private readonly bucketCount = new Uint32Array(WINDOW_SECONDS);
+  private readonly rate = new RateWindow();
+  /** Orders per SKU (an order counts once per SKU it has), all shows: the rate now. */
+  private readonly skuRates = new Map<string, RateWindow>();
   private readonly ring: Order[];
   private ringNext = 0;
   private ringSize = 0;
@@ -86,6 +117,9 @@ export class OrderAggregates {
       if (!seen.has(line.sku)) {
         seen.add(line.sku);
         sku.orders += 1;
+        let rate = this.skuRates.get(line.sku);
+        if (!rate) this.skuRates.set(line.sku, (rate = new RateWindow()));
+        rate.add(order.at);
       }
     }
     addTo(this.all, units, order.currency, orderMilli);
@@ -95,7 +129,7 @@ export class OrderAggregates {
       if (!seg) show.bySegment.set(order.segment, (seg = new Tally()));
       addTo(seg, units, order.currency, orderMilli);
     }
-    this.countInWindow(order.at);
+    this.rate.add(order.at);
     this.ring[this.ringNext] = order;
     this.ringNext = (this.ringNext + 1) % this.latestCapacity;
     this.ringSize = Math.min(this.ringSize + 1, this.latestCapacity);
@@ -103,13 +137,12 @@ export class OrderAggregates {
 
   /** Orders accepted in the 60 s before `now` (1 s resolution). */
   ordersPerMinute(now: number): number {
-    const nowSecond = Math.floor(now / 1000);
-    let total = 0;
-    for (let i = 0; i < WINDOW_SECONDS; i++) {
-      const s = this.bucketSecond[i]!;
-      if (s > nowSecond - WINDOW_SECONDS && s <= nowSecond) total += this.bucketCount[i]!;
-    }
-    return total;
+    return this.rate.perMinute(now);
+  }
+
+  /** Orders with a line of `sku` accepted in the 60 s before `now`. */
+  skuOrdersPerMinute(sku: string, now: number): number {
+    return this.skuRates.get(sku)?.perMinute(now) ?? 0;
   }
 
   /** The latest `n` orders, newest first. */
@@ -121,18 +154,6 @@ export class OrderAggregates {
     return out;
   }
 
-  private countInWindow(at: number): void {
-    const second = Math.floor(at / 1000);
-    const i = second % WINDOW_SECONDS;
-    if (this.bucketSecond[i] !== second) {
-      // A record older than the bucket's current second (a rebuild reads in file
-      // order, which is time order) is outside the window anyway.
-      if (this.bucketSecond[i]! > second) return;
-      this.bucketSecond[i] = second;
-      this.bucketCount[i] = 0;
-    }
-    this.bucketCount[i] = this.bucketCount[i]! + 1;
-  }
 }
 
 function addTo(t: Tally, units: number, currency: string, milli: number): void {

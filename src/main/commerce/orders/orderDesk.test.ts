@@ -53,6 +53,9 @@ describe('OrderDesk', () => {
       { segment: 'ham', orders: 1, units: 3, gmv: 0.6, gmvByCurrency: { EUR: 0.6 } },
     ]);
     expect(s.ordersPerMinute).toBe(3);
+    // Per product: an order counts once for each SKU it has.
+    expect(s.skus.find((k) => k.sku === 'RING-1')?.ordersPerMinute).toBe(2);
+    expect(s.skus.find((k) => k.sku === 'HAM-2')?.ordersPerMinute).toBe(2);
     expect(s.latest.map((o) => o.orderId)).toEqual(['3', '2', '1']);
     expect(s.latest[0]).toMatchObject({ buyer: 'W***g, Hangzhou', units: 3, total: 0.6, segment: 'ham' });
   });

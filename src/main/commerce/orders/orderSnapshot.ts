@@ -20,6 +20,8 @@ export interface SkuView {
   /** In the catalog the caller gave. */
   readonly known: boolean;
   readonly orders: number;
+  /** Orders with this SKU accepted in the last 60 s (the product's selling rate now). */
+  readonly ordersPerMinute: number;
   readonly unitsSold: number;
   readonly revenue: number;
   readonly revenueByCurrency: Readonly<Record<string, number>>;
@@ -94,6 +96,7 @@ export function buildSnapshot(ctx: SnapshotContext): OrderDeskSnapshot {
       title: entry.title,
       known: true,
       orders: sold?.orders ?? 0,
+      ordersPerMinute: aggregates.skuOrdersPerMinute(sku, ctx.now),
       unitsSold: units,
       revenue: money(sold?.revenue),
       revenueByCurrency: sold ? sold.revenue.toRecord() : {},
@@ -108,6 +111,7 @@ export function buildSnapshot(ctx: SnapshotContext): OrderDeskSnapshot {
       title: null,
       known: false,
       orders: sold.orders,
+      ordersPerMinute: aggregates.skuOrdersPerMinute(sku, ctx.now),
       unitsSold: sold.units,
       revenue: money(sold.revenue),
       revenueByCurrency: sold.revenue.toRecord(),
