@@ -6,8 +6,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-/** The family every on-air SVG names; fallbacks are for machines without DejaVu. */
-export const OVERLAY_FONT_FAMILY = "DejaVu Sans, Verdana, Arial, sans-serif";
+/** The family every on-air SVG names: DejaVu, WenQuanYi for Chinese (DejaVu has none), then fallbacks for machines without them. */
+export const OVERLAY_FONT_FAMILY = "DejaVu Sans, WenQuanYi Micro Hei, Verdana, Arial, sans-serif";
 
 const FONT_DIRS = ['/usr/share/fonts/truetype/dejavu', '/usr/share/fonts/TTF', '/usr/share/fonts/dejavu', '/usr/share/fonts/dejavu-sans-fonts'];
 

@@ -1,8 +1,10 @@
+import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { FontMetrics } from './fontMetrics';
 import { OnAirGraphics } from './onAirGraphics';
 import { orderShoutOutSvg, ShoutOutPacer, type ShoutOutOrder } from './orderShoutOut';
 import { overlayLayout } from './overlayLayout';
+import { svgDocument, svgText } from './svg';
 
 const order = (id: number, over: Partial<ShoutOutOrder> = {}): ShoutOutOrder => ({ orderId: String(id), buyer: 'W***g, Hangzhou', quantity: 1, product: 'Gold ring', ...over });
 const overlaps = (a: { x: number; y: number; width: number; height: number }, b: typeof a) =>
@@ -35,6 +37,22 @@ describe('order shout-out', () => {
     expect(busy).toContain('+1,234 more');
     expect(busy).not.toContain('Wang Hong');
     expect(orderShoutOutSvg({ buyer: 'L*, Milan', quantity: 1, product: 'Ring', moreOrders: 0 }, 560, 96, 1, fonts)).not.toContain('more');
+  });
+
+  it('draws Chinese names and titles with real glyphs, not missing-glyph boxes', async () => {
+    // "一" (one) is a single flat stroke: drawn from a real font its ink is far wider
+    // than tall, where a missing-glyph box (with the code point in it) is taller than wide.
+    const svg = svgDocument(200, 200, svgText(20, 140, '一', { size: 120, fill: '#fff' }));
+    const { data, info } = await sharp(Buffer.from(svg)).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+    let [top, bottom, left, right] = [info.height, -1, info.width, -1];
+    for (let y = 0; y < info.height; y++) {
+      for (let x = 0; x < info.width; x++) {
+        if (data[(y * info.width + x) * 4 + 3]! < 128) continue;
+        [top, bottom, left, right] = [Math.min(top, y), Math.max(bottom, y), Math.min(left, x), Math.max(right, x)];
+      }
+    }
+    expect(right - left).toBeGreaterThan(60);
+    expect((bottom - top + 1) / (right - left + 1)).toBeLessThan(0.3);
   });
 
   it('renders opaque inside its box and transparent at the corners', async () => {
