@@ -1,5 +1,5 @@
 // Runs the order load benchmark alone and prints its rows and figures:
-//   node --import tsx bench/orderLoadCli.ts [--rate 5000] [--seconds 60] [--warmup 3] [--no-crash] [--profile DIR]
+//   node --import tsx bench/orderLoadCli.ts [--rate 5000] [--seconds 60] [--warmup 3] [--workers N] [--no-crash] [--profile DIR]
 // `npm run bench` runs the same through runOrderLoad().
 import { orderLoadRows, runOrderLoad } from './orderLoad';
 
@@ -9,6 +9,6 @@ const value = (name: string) => {
   return i >= 0 ? Number(args[i + 1]) : undefined;
 };
 
-const result = await runOrderLoad({ ratePerSec: value('--rate'), seconds: value('--seconds'), crash: !args.includes('--no-crash'), sockets: value('--sockets'), warmupSeconds: value('--warmup'), profileDir: args.includes('--profile') ? args[args.indexOf('--profile') + 1] : undefined });
+const result = await runOrderLoad({ ratePerSec: value('--rate'), seconds: value('--seconds'), crash: !args.includes('--no-crash'), sockets: value('--sockets'), warmupSeconds: value('--warmup'), httpWorkers: value('--workers'), profileDir: args.includes('--profile') ? args[args.indexOf('--profile') + 1] : undefined });
 for (const row of orderLoadRows(result)) console.log(`${row.pass === null ? '—' : row.pass ? 'ok ' : 'NO '} ${row.figure}: ${row.measured}`);
 console.log(JSON.stringify(result, null, 2));

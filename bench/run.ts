@@ -2,7 +2,7 @@
 // real ffmpeg and a real nginx-rtmp ingest on this machine, side by side with bare
 // ffmpeg in the same run. Prints a table and writes bench/results.json.
 //   BENCH_ONLY=probe,throughput,cuts,stall,failover,cost,latency,orphans,
-//              metacuts,outage,muxcost,destcost,take,overlay,orders   run a subset
+//              metacuts,outage,muxcost,destcost,take,overlay,orders,ordersstudio   run a subset
 //   BENCH_QUICK=1                                 shorter runs (smoke check)
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -18,7 +18,7 @@ import { runNoStall } from './noStall';
 import { runOrphans } from './orphans';
 import { runProbeBench } from './probe';
 
-const only = new Set((process.env.BENCH_ONLY ?? 'probe,throughput,cuts,stall,failover,cost,latency,orphans,metacuts,outage,muxcost,destcost,take,overlay,orders').split(','));
+const only = new Set((process.env.BENCH_ONLY ?? 'probe,throughput,cuts,stall,failover,cost,latency,orphans,metacuts,outage,muxcost,destcost,take,overlay,orders,ordersstudio').split(','));
 const quick = process.env.BENCH_QUICK === '1';
 
 async function main(): Promise<void> {

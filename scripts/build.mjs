@@ -1,4 +1,5 @@
-// Builds everything that runs: the renderer (Vite), the headless host (ESM, Node),
+// Builds everything that runs: the renderer (Vite), the headless host and the order
+// desk's process (ESM, Node),
 // the Electron main and preload (CommonJS, electron external). Packages stay
 // external in the Node bundles: node_modules ships with the app.
 import { build as esbuild } from 'esbuild';
@@ -11,6 +12,8 @@ if (existsSync('vite.config.ts')) await viteBuild({ configFile: 'vite.config.ts'
 const common = { bundle: true, platform: 'node', target: 'node20', sourcemap: true, packages: 'external', logLevel: 'warning' };
 await esbuild({ ...common, entryPoints: ['src/main/studio/hostCli.ts'], outfile: 'dist/host.mjs', format: 'esm' });
 await esbuild({ ...common, entryPoints: ['src/main/studio/metadataProbeCli.ts'], outfile: 'dist/probe.mjs', format: 'esm' });
+// The order desk's own process (remoteOrderDesk.ts finds it beside host.mjs or one folder up from electron/).
+await esbuild({ ...common, entryPoints: ['src/main/commerce/orders/receiverProcess.ts'], outfile: 'dist/orderDesk.mjs', format: 'esm' });
 if (existsSync('src/main/electron/main.ts')) {
   await esbuild({ ...common, entryPoints: ['src/main/electron/main.ts'], outfile: 'dist/electron/main.cjs', format: 'cjs', external: ['electron'] });
 }

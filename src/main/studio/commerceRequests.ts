@@ -115,11 +115,11 @@ export function createCommerceHandlers(studio: Studio): CommerceHandlers {
       runner().directorMessage(text);
       return ok;
     },
-    'orders:addWebhook': (config) => {
+    'orders:addWebhook': async (config) => {
       const orders = studio.commerce.orders;
       if (!orders?.addWebhook) throw new StudioError('unavailable', 'The order desk is not running');
       try {
-        const url = orders.addWebhook(config);
+        const url = await orders.addWebhook(config);
         studio.log('info', `Order webhook "${config.id}" (${config.kind}) at ${url}`);
         studio.changed();
         return { url };

@@ -59,6 +59,7 @@ export async function createStudio(options: CreateStudioOptions): Promise<Studio
       logger,
       secrets: studio.secrets,
       onUpdate: () => studio.commerce.ordersUpdated(),
+      report: (level, message) => studio.log(level, message),
     });
   } catch (err) {
     studio.log('error', `The order desk could not start: ${(err as Error).message}`);

@@ -11,7 +11,7 @@ import type { ShoutOutOrder } from '../commerce/graphics/orderShoutOut';
 import type { SalesTickerContent } from '../commerce/graphics/salesTicker';
 import { CANONICAL_MAPPING } from '../commerce/orders/fieldMapping';
 import type { Catalog } from '../commerce/orders/order';
-import { OrderDesk } from '../commerce/orders/orderDesk';
+import { RemoteOrderDesk, type OrderDeskHandle } from '../commerce/orders/remoteOrderDesk';
 import type { OrderDeskSnapshot } from '../commerce/orders/orderSnapshot';
 import type { Logger } from '../engine/logger';
 import type { SecretBox } from './secretBox';
@@ -40,7 +40,7 @@ export class DeskOrders implements OrdersView {
   private readonly adaptersFile: string;
 
   private constructor(
-    private readonly desk: OrderDesk,
+    private readonly desk: OrderDeskHandle,
     private readonly secrets: SecretBox,
     dataDir: string,
     onUpdate: () => void,
@@ -53,21 +53,41 @@ export class DeskOrders implements OrdersView {
     });
   }
 
-  static async start(options: { dataDir: string; rundown: Rundown; logger: Logger; secrets: SecretBox; onUpdate: () => void }): Promise<DeskOrders> {
-    const desk = new OrderDesk({ dataDir: options.dataDir, catalog: catalogOf(options.rundown), logger: options.logger.child('orders'), show: showOf(options.rundown) });
-    const view = new DeskOrders(desk, options.secrets, options.dataDir, options.onUpdate);
-    const started = await desk.start();
+  static async start(options: {
+    dataDir: string;
+    rundown: Rundown;
+    logger: Logger;
+    secrets: SecretBox;
+    onUpdate: () => void;
+    /** Where the desk's warnings and errors go for the operator to see (the studio's log). */
+    report?: (level: 'warn' | 'error', message: string) => void;
+  }): Promise<DeskOrders> {
+    const base = options.logger.child('orders');
+    const report = options.report;
+    const deskLogger = {
+      info: (m: string) => base.info(m),
+      warn: (m: string) => (report ? report('warn', `Orders: ${m}`) : base.warn(m)),
+      error: (m: string) => (report ? report('error', `Orders: ${m}`) : base.error(m)),
+    };
+    // In a process of its own (see remoteOrderDesk.ts): order bursts stay off the programme's event loop.
+    const started = await RemoteOrderDesk.start({ dataDir: options.dataDir, catalog: catalogOf(options.rundown), logger: deskLogger, show: showOf(options.rundown) });
+    const view = new DeskOrders(started.desk, options.secrets, options.dataDir, options.onUpdate);
     view.receiver = started.receiver;
     view.currency = options.rundown.segments[0]?.currency ?? 'EUR';
     if (started.rebuild.records > 0) options.logger.info(`orders: ${started.rebuild.records} journaled orders counted again after the restart`);
     for (const stored of view.storedAdapters()) {
       try {
-        view.addWebhookNow(stored);
+        await view.addWebhookNow(stored);
       } catch (err) {
         options.logger.warn(`order webhook "${stored.id}" not restored: ${(err as Error).message}`);
       }
     }
     return view;
+  }
+
+  /** The desk's process id, while it runs. */
+  get processId(): number | null {
+    return this.desk instanceof RemoteOrderDesk ? this.desk.pid : null;
   }
 
   info(): OrdersInfo {
@@ -141,12 +161,12 @@ export class DeskOrders implements OrdersView {
     if (this.simulating) await this.desk.removeAdapter(SIMULATOR_ID);
     this.simulating = false;
     if (!running) return;
-    this.desk.addAdapter({ kind: 'simulator', id: SIMULATOR_ID, ratePerSec: ratePerSec ?? 3, currency: this.currency });
+    await this.desk.addAdapter({ kind: 'simulator', id: SIMULATOR_ID, ratePerSec: ratePerSec ?? 3, currency: this.currency });
     this.simulating = true;
   }
 
   /** A signed order webhook; its secret is stored sealed. Returns the URL to give the shop. */
-  addWebhook(config: { id: string; kind: StoredWebhookAdapter['kind']; secret: string; signatureHeader?: string; encoding?: 'hex' | 'base64' }): string {
+  async addWebhook(config: { id: string; kind: StoredWebhookAdapter['kind']; secret: string; signatureHeader?: string; encoding?: 'hex' | 'base64' }): Promise<string> {
     const stored: StoredWebhookAdapter = {
       id: config.id,
       kind: config.kind,
@@ -154,7 +174,7 @@ export class DeskOrders implements OrdersView {
       ...(config.signatureHeader ? { signatureHeader: config.signatureHeader } : {}),
       ...(config.encoding ? { encoding: config.encoding } : {}),
     };
-    this.addWebhookNow(stored);
+    await this.addWebhookNow(stored);
     this.saveAdapters([...this.storedAdapters().filter((a) => a.id !== stored.id), stored]);
     return this.receiver ? `http://${this.receiver.host}:${this.receiver.port}/orders/${config.id}` : '(the receiver is off)';
   }
@@ -168,12 +188,12 @@ export class DeskOrders implements OrdersView {
     await this.desk.dispose();
   }
 
-  private addWebhookNow(stored: StoredWebhookAdapter): void {
+  private async addWebhookNow(stored: StoredWebhookAdapter): Promise<void> {
     const secret = this.secrets.decrypt(stored.sealedSecret);
     if (stored.kind === 'hmac') {
-      this.desk.addAdapter({ kind: 'hmac', id: stored.id, secret, signatureHeader: stored.signatureHeader ?? 'X-Signature', encoding: stored.encoding ?? 'hex', mapping: CANONICAL_MAPPING });
+      await this.desk.addAdapter({ kind: 'hmac', id: stored.id, secret, signatureHeader: stored.signatureHeader ?? 'X-Signature', encoding: stored.encoding ?? 'hex', mapping: CANONICAL_MAPPING });
     } else {
-      this.desk.addAdapter({ kind: stored.kind, id: stored.id, secret });
+      await this.desk.addAdapter({ kind: stored.kind, id: stored.id, secret });
     }
   }
 

@@ -45,7 +45,7 @@ export interface OrdersView {
   simulate?(running: boolean, ratePerSec?: number): Promise<void>;
   /** The rundown changed: SKUs, titles and starting stock. */
   setRundown?(rundown: Rundown): void;
-  addWebhook?(config: { id: string; kind: 'shopify' | 'woocommerce' | 'hmac'; secret: string; signatureHeader?: string; encoding?: 'hex' | 'base64' }): string;
+  addWebhook?(config: { id: string; kind: 'shopify' | 'woocommerce' | 'hmac'; secret: string; signatureHeader?: string; encoding?: 'hex' | 'base64' }): Promise<string>;
   removeAdapter?(id: string): Promise<void>;
   dispose(): Promise<void>;
 }

@@ -109,4 +109,38 @@ describe('orders in the studio', () => {
     await new Promise((r) => setTimeout(r, 7000));
     expect(s.pipeline.switcher.overlaysOnFrame()).not.toContain('orderShoutOut');
   }, 90_000);
+
+  it('keeps the programme running when the order desk process dies, and brings the desk back on the same URL', async () => {
+    const { studio } = await benchStudio(benchShow({ width: 640, height: 360, fps: 30 }));
+    const s: Studio = studio;
+    cleanups.push(() => s.dispose());
+    await s.request('rundown:import', { format: 'csv', text: RUNDOWN });
+    const { url } = (await s.request('orders:addWebhook', { id: 'shop', kind: 'shopify', secret: SECRET })) as { url: string };
+    await waitUntil(() => s.snapshot().sources.every((x) => x.state === 'live'), 20_000, 'cameras live');
+    const sign = (body: string) => createHmac('sha256', SECRET).update(body).digest('base64');
+    const first = shopifyOrder(2001, 'RING-1', 1, 'Wang Hong');
+    expect(await post(url, first, sign(first))).toBe(200);
+
+    const desk = s.commerce.orders as unknown as { processId: number | null };
+    const pid = desk.processId;
+    expect(pid).not.toBeNull();
+    expect(pid).not.toBe(process.pid);
+    const framesBefore = s.snapshot().health.programFrame;
+    process.kill(pid!, 'SIGKILL');
+    // A shop retries: deliver until the desk answers again.
+    const second = shopifyOrder(2002, 'RING-1', 2, 'Li Na');
+    const deadline = Date.now() + 20_000;
+    let status = 0;
+    while (status !== 200 && Date.now() < deadline) {
+      status = await post(url, second, sign(second)).catch(() => 0);
+      if (status !== 200) await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(status).toBe(200);
+    expect(desk.processId).not.toBe(pid);
+    await waitUntil(() => s.snapshot().commerce.orders.orders === 2, 5000, 'both orders counted');
+    expect(s.snapshot().commerce.orders.units).toBe(3);
+    // The programme never stopped: about a frame per 33 ms went by.
+    expect(s.snapshot().health.programFrame - framesBefore).toBeGreaterThan(10);
+    expect(s.snapshot().log.some((l) => /order desk stopped unexpectedly/.test(l.message))).toBe(true);
+  }, 90_000);
 });

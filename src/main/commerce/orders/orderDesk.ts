@@ -18,7 +18,7 @@ import { OrderJournal, type JournalOpenReport, type JournalStats } from './order
 import { buildSnapshot, type OrderDeskSnapshot } from './orderSnapshot';
 import { UpdateThrottle } from './updateThrottle';
 import { ADAPTER_ID, createWebhookAdapter, type WebhookAdapter, type WebhookAdapterConfig } from './webhookAdapters';
-import { REJECT_REASONS, WebhookReceiver, type RejectReason } from './webhookReceiver';
+import { REJECT_REASONS, WebhookReceiver, type ReceiverDesk, type RejectReason } from './webhookReceiver';
 
 export type FeedAdapterConfig = StreamFeedConfig | PollingFeedConfig | ReplayFeedConfig | SimulatorFeedConfig;
 export type OrderAdapterConfig = WebhookAdapterConfig | FeedAdapterConfig;
@@ -115,15 +115,7 @@ export class OrderDesk {
     if (report.corruptRecords > 0) log.warn(`order journal: skipped ${report.corruptRecords} damaged records`);
     const bind = this.options.bind === undefined ? { host: '127.0.0.1', port: 0 } : this.options.bind;
     if (bind) {
-      this.receiver = new WebhookReceiver(
-        {
-          adapter: (id) => this.webhooks.get(id),
-          accept: (input, adapter) => this.accept(input, adapter),
-          rejected: (id, reason) => this.countReject(id, reason),
-          ignored: (id) => this.count(id, (c) => (c.ignored += 1)),
-        },
-        this.options.maxBodyBytes,
-      );
+      this.receiver = new WebhookReceiver(this.receiverDesk(), this.options.maxBodyBytes);
       this.address = await this.receiver.listen(bind.host, bind.port);
       log.info(`order webhooks on http://${this.address.host}:${this.address.port}/orders/<adapter>`);
     }
@@ -144,6 +136,16 @@ export class OrderDesk {
 
   async dispose(): Promise<void> {
     await this.stop();
+  }
+
+  /** What a webhook receiver needs of this desk (in this process, or in webhook workers: webhookWorkers.ts). */
+  receiverDesk(): ReceiverDesk {
+    return {
+      adapter: (id) => this.webhooks.get(id),
+      accept: (input, adapter) => this.accept(input, adapter),
+      rejected: (id, reason) => this.countReject(id, reason),
+      ignored: (id) => this.count(id, (c) => (c.ignored += 1)),
+    };
   }
 
   receiverAddress(): { host: string; port: number } | null {

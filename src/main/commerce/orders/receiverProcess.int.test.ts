@@ -68,9 +68,10 @@ describe('order desk process, SIGKILL under load', () => {
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('keeps every acknowledged order and counts none twice across a crash', async () => {
+  // 0: the receiver in the desk's process; 1: a webhook worker process in front of it (as the studio runs it).
+  it.each([0, 1])('keeps every acknowledged order and counts none twice across a crash (%i webhook workers)', async (httpWorkers) => {
     dataDir = mkdtempSync(join(tmpdir(), 'cuecast-crash-'));
-    const start = (port: number) => startReceiverProcess({ dataDir: dataDir!, bind: { host: '127.0.0.1', port }, catalog, adapters }, { quiet: true });
+    const start = (port: number) => startReceiverProcess({ dataDir: dataDir!, bind: { host: '127.0.0.1', port }, catalog, adapters, httpWorkers }, { quiet: true });
     const first = await start(0);
     procs.push(first);
     const port = first.port;

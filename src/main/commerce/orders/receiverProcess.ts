@@ -1,9 +1,17 @@
-// An order desk in a process of its own, driven over the IPC channel: how the
-// crash test and the load benchmark host it, so that it can be SIGKILLed like a
-// studio that crashes. Run with `node --import tsx receiverProcess.ts` and an IPC
-// channel (see receiverProcessClient.ts); it exits when its parent goes away.
+// An order desk in a process of its own, driven over the IPC channel. The studio
+// hosts its desk this way (remoteOrderDesk.ts), so that a flash sale's thousands of
+// webhooks a second are parsed, verified and journaled beside the live path rather
+// than on its event loop, and a desk that dies is restarted without the programme
+// noticing; the crash test and the load benchmark SIGKILL it like a studio that
+// crashes. Run as `node dist/orderDesk.mjs` (built) or `node --import tsx
+// receiverProcess.ts`, with an IPC channel (see receiverProcessClient.ts); it exits
+// when its parent goes away.
+import cluster from 'node:cluster';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { OrderDesk, type OrderAdapterConfig } from './orderDesk';
+import { OrderDesk, type AdapterInfo, type OrderAdapterConfig, type OrderDeskStats } from './orderDesk';
+import type { OrderDeskSnapshot } from './orderSnapshot';
+import type { WebhookAdapterConfig } from './webhookAdapters';
+import { runWebhookWorker, WebhookWorkers } from './webhookWorkers';
 import type { CatalogEntry, OrderLogger } from './order';
 
 export interface ReceiverStartMessage {
@@ -14,7 +22,25 @@ export interface ReceiverStartMessage {
   readonly adapters: readonly OrderAdapterConfig[];
   readonly show?: string;
   readonly segment?: string | null;
+  /** Send every update (≤ 10 Hz) with the snapshot, stats and adapters to the parent. */
+  readonly pushUpdates?: boolean;
+  /** Send log lines to the parent instead of stderr. */
+  readonly forwardLogs?: boolean;
+  /** Webhook workers (webhookWorkers.ts) doing the HTTP side on other cores; 0: all in this process. */
+  readonly httpWorkers?: number;
 }
+
+/** What a pushUpdates parent receives at every update and after every command. */
+export interface ReceiverUpdate {
+  readonly type: 'update';
+  readonly snapshot: OrderDeskSnapshot;
+  readonly stats: OrderDeskStats;
+  readonly adapters: AdapterInfo[];
+}
+
+export type ReceiverCommand =
+  | { readonly op: 'addAdapter'; readonly config: OrderAdapterConfig }
+  | { readonly op: 'removeAdapter'; readonly adapterId: string };
 
 export type ReceiverQuery = 'stats' | 'snapshot' | 'orderKeys' | 'updates';
 
@@ -22,6 +48,9 @@ export type ReceiverRequest =
   | ReceiverStartMessage
   | { readonly type: 'query'; readonly id: number; readonly what: ReceiverQuery }
   | { readonly type: 'setSegment'; readonly segment: string | null }
+  | { readonly type: 'setCatalog'; readonly catalog: readonly (readonly [string, CatalogEntry])[] }
+  | { readonly type: 'setShow'; readonly show: string }
+  | ({ readonly type: 'command'; readonly id: number } & ReceiverCommand)
   | { readonly type: 'stop' };
 
 /** What a subscriber of onUpdate saw (the ≤ 10 Hz promise, measured), and how late the event loop ran. */
@@ -33,10 +62,18 @@ export interface UpdateObservation {
   readonly eventLoopDelayMs: { readonly p50: number; readonly p99: number; readonly max: number };
 }
 
-const log = (level: string) => (m: string) => process.stderr.write(`[orders ${process.pid}] ${level} ${m}\n`);
+let forwardLogs = false;
+const log = (level: 'info' | 'warn' | 'error') => (message: string) => {
+  if (forwardLogs) send({ type: 'log', level, message });
+  else process.stderr.write(`[orders ${process.pid}] ${level} ${message}\n`);
+};
 const logger: OrderLogger = { info: process.env.CUECAST_ORDERS_QUIET ? () => undefined : log('info'), warn: log('warn'), error: log('error') };
 
 let desk: OrderDesk | null = null;
+let workers: WebhookWorkers | null = null;
+/** The webhook adapters as configured, for the workers. */
+const webhookConfigs = new Map<string, WebhookAdapterConfig>();
+const isWebhook = (c: OrderAdapterConfig): c is WebhookAdapterConfig => c.kind === 'shopify' || c.kind === 'woocommerce' || c.kind === 'hmac';
 const updateTimes: number[] = [];
 const loopDelay = monitorEventLoopDelay({ resolution: 5 });
 loopDelay.enable();
@@ -62,20 +99,39 @@ function observeUpdates(): UpdateObservation {
   };
 }
 
+let pushUpdates = false;
+
 function send(message: unknown): void {
-  process.send?.(message);
+  if (process.connected) process.send?.(message);
+}
+
+function pushUpdate(): void {
+  if (!desk || !pushUpdates) return;
+  send({ type: 'update', snapshot: desk.snapshot(), stats: desk.stats(), adapters: desk.adapters() } satisfies ReceiverUpdate);
 }
 
 async function handle(msg: ReceiverRequest): Promise<void> {
   switch (msg.type) {
     case 'start': {
-      desk = new OrderDesk({ dataDir: msg.dataDir, catalog: new Map(msg.catalog), logger, bind: msg.bind, show: msg.show });
-      for (const adapter of msg.adapters) desk.addAdapter(adapter);
+      forwardLogs = msg.forwardLogs === true;
+      const httpWorkers = msg.httpWorkers ?? 0;
+      desk = new OrderDesk({ dataDir: msg.dataDir, catalog: new Map(msg.catalog), logger, bind: httpWorkers > 0 ? null : msg.bind, show: msg.show });
+      for (const adapter of msg.adapters) {
+        desk.addAdapter(adapter);
+        if (isWebhook(adapter)) webhookConfigs.set(adapter.id, adapter);
+      }
       if (msg.segment !== undefined) desk.setSegment(msg.segment);
       desk.onUpdate(() => void updateTimes.push(performance.now()));
+      pushUpdates = msg.pushUpdates === true;
+      desk.onUpdate(() => pushUpdate());
       const started = await desk.start();
+      if (httpWorkers > 0) {
+        workers = await WebhookWorkers.start({ count: httpWorkers, host: msg.bind.host, port: msg.bind.port, desk: desk.receiverDesk(), adapters: [...webhookConfigs.values()], logger });
+        logger.info(`order webhooks on http://${msg.bind.host}:${workers.port}/orders/<adapter> (${httpWorkers} worker processes)`);
+      }
       loopDelay.reset();
-      send({ type: 'ready', port: started.receiver?.port ?? null, rebuild: started.rebuild });
+      pushUpdate();
+      send({ type: 'ready', port: workers?.port ?? started.receiver?.port ?? null, rebuild: started.rebuild });
       return;
     }
     case 'query': {
@@ -87,7 +143,31 @@ async function handle(msg: ReceiverRequest): Promise<void> {
     case 'setSegment':
       desk?.setSegment(msg.segment);
       return;
+    case 'setCatalog':
+      desk?.setCatalog(new Map(msg.catalog));
+      return;
+    case 'setShow':
+      desk?.setShow(msg.show);
+      return;
+    case 'command': {
+      if (!desk) return send({ type: 'reply', id: msg.id, error: 'not started' });
+      try {
+        if (msg.op === 'addAdapter') {
+          desk.addAdapter(msg.config);
+          if (isWebhook(msg.config)) webhookConfigs.set(msg.config.id, msg.config);
+        } else {
+          await desk.removeAdapter(msg.adapterId);
+          webhookConfigs.delete(msg.adapterId);
+        }
+        workers?.setAdapters([...webhookConfigs.values()]);
+      } catch (err) {
+        return send({ type: 'reply', id: msg.id, error: (err as Error).message });
+      }
+      pushUpdate();
+      return send({ type: 'reply', id: msg.id, data: null });
+    }
     case 'stop':
+      await workers?.stop();
       await desk?.stop();
       send({ type: 'stopped' });
       process.disconnect?.();
@@ -95,15 +175,22 @@ async function handle(msg: ReceiverRequest): Promise<void> {
   }
 }
 
-process.on('message', (msg: ReceiverRequest) => {
-  handle(msg).catch((err: unknown) => {
-    logger.error((err as Error).message);
-    send({ type: 'failed', error: (err as Error).message });
-    process.exitCode = 1;
-    process.disconnect?.();
+if (cluster.isWorker) {
+  // Forked by WebhookWorkers: this process only receives webhooks for the desk's process.
+  runWebhookWorker();
+} else {
+  process.on('message', (msg: ReceiverRequest) => {
+    handle(msg).catch((err: unknown) => {
+      logger.error((err as Error).message);
+      send({ type: 'failed', error: (err as Error).message });
+      process.exitCode = 1;
+      process.disconnect?.();
+    });
   });
-});
-// The parent is gone (or let go of us): nothing will ever stop this desk otherwise.
-process.on('disconnect', () => {
-  void (desk?.stop() ?? Promise.resolve()).finally(() => process.exit());
-});
+  // The parent is gone (or let go of us): nothing will ever stop this desk otherwise.
+  process.on('disconnect', () => {
+    void (workers?.stop() ?? Promise.resolve())
+      .then(() => desk?.stop())
+      .finally(() => process.exit());
+  });
+}
