@@ -112,10 +112,17 @@ export async function runTakeFrame(options: { width?: number; height?: number } 
       const first = firstWhere(frame - 5, frame + 10, (n) => byFrame.get(n)!.camera === segment.camera);
       return first === null ? null : first - frame;
     });
-    // The card region is still (no promo countdown, no orders) except when a take changes it.
+    // The first frame that looks like the card the take put up (its region as it is once
+    // settled, 10 frames on) more than like what was there before: the first seconds
+    // of a stream move by up to ~40 luma while the encoder's rate control settles, so
+    // "changed from the frame before" would fire early; "nearer the card than the
+    // picture before it" does not.
     const cardOffsets = takes.map(({ frame }) => {
       const before = byFrame.get(frame - 6)?.card;
-      const first = firstWhere(frame - 5, frame + 10, (n) => distance(byFrame.get(n)!.card, before) > 12);
+      const after = byFrame.get(frame + 10)?.card;
+      const midway = distance(before, after) / 2;
+      if (!before || !after || midway < 6) return null;
+      const first = firstWhere(frame - 5, frame + 10, (n) => distance(byFrame.get(n)!.card, after) < midway);
       return first === null ? null : first - frame;
     });
     const started = messages.filter((m) => m.source === 'sei' && (m.payload as CommerceMetadata).kind === 'explaining' && (m.payload as CommerceMetadata).explaining === 'started');
