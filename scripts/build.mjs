@@ -15,7 +15,16 @@ await esbuild({ ...common, entryPoints: ['src/main/studio/metadataProbeCli.ts'],
 // The order desk's own process (remoteOrderDesk.ts finds it beside host.mjs or one folder up from electron/).
 await esbuild({ ...common, entryPoints: ['src/main/commerce/orders/receiverProcess.ts'], outfile: 'dist/orderDesk.mjs', format: 'esm' });
 if (existsSync('src/main/electron/main.ts')) {
-  await esbuild({ ...common, entryPoints: ['src/main/electron/main.ts'], outfile: 'dist/electron/main.cjs', format: 'cjs', external: ['electron'] });
+  // CommonJS has no import.meta: modules shared with the ESM bundles get their own file's URL.
+  await esbuild({
+    ...common,
+    entryPoints: ['src/main/electron/main.ts'],
+    outfile: 'dist/electron/main.cjs',
+    format: 'cjs',
+    external: ['electron'],
+    define: { 'import.meta.url': 'importMetaUrl' },
+    banner: { js: "const importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+  });
 }
 if (existsSync('src/preload/index.ts')) {
   // Sandboxed preloads must be CommonJS and self-contained (zod is bundled in).
