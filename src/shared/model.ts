@@ -216,7 +216,7 @@ export interface HealthInfo {
   readonly programFps: number;
   /** Programme frame counter since the studio started. */
   readonly programFrame: number;
-  /** CPU of the studio and all its ffmpeg children, percent of one core. */
+  /** CPU of the studio, all its ffmpeg children and its order desk processes, percent of one core. */
   readonly cpuPercent: number;
   /** Encoder speed as ffmpeg reports it (1.0 = real time); null when not encoding. */
   readonly encoderSpeed: number | null;

@@ -90,6 +90,18 @@ export class DeskOrders implements OrdersView {
     return this.desk instanceof RemoteOrderDesk ? this.desk.pid : null;
   }
 
+  /** The desk's process and its webhook workers (Linux lists a process's children in /proc), for the studio's CPU figure. */
+  processIds(): number[] {
+    const pid = this.processId;
+    if (pid === null) return [];
+    try {
+      const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim();
+      return [pid, ...(children ? children.split(' ').map(Number) : [])];
+    } catch {
+      return [pid];
+    }
+  }
+
   info(): OrdersInfo {
     const s = this.last;
     const currency = s.currency ?? 'EUR';

@@ -327,6 +327,7 @@ export class Studio {
   allChildPids(): number[] {
     const pids = this.pipeline.childPids();
     if (this.rehearsal?.pid) pids.push(this.rehearsal.pid);
+    pids.push(...(this.commerce.orders?.processIds?.() ?? []));
     return pids;
   }
 

@@ -47,6 +47,8 @@ export interface OrdersView {
   setRundown?(rundown: Rundown): void;
   addWebhook?(config: { id: string; kind: 'shopify' | 'woocommerce' | 'hmac'; secret: string; signatureHeader?: string; encoding?: 'hex' | 'base64' }): Promise<string>;
   removeAdapter?(id: string): Promise<void>;
+  /** Processes the order side runs (counted in the studio's CPU). */
+  processIds?(): number[];
   dispose(): Promise<void>;
 }
 

@@ -125,6 +125,9 @@ describe('orders in the studio', () => {
     const pid = desk.processId;
     expect(pid).not.toBeNull();
     expect(pid).not.toBe(process.pid);
+    // Its CPU counts in the studio's: the desk and its webhook worker.
+    expect(s.allChildPids()).toContain(pid);
+    expect(s.allChildPids().length).toBeGreaterThanOrEqual(s.pipeline.childPids().length + 2);
     const framesBefore = s.snapshot().health.programFrame;
     process.kill(pid!, 'SIGKILL');
     // A shop retries: deliver until the desk answers again.
