@@ -18,9 +18,16 @@ interface Props {
   onEnd(): void;
 }
 
+/** The on-air graphics the take bar switches, in the order of its buttons. */
+const GRAPHICS_TOGGLES: readonly { key: keyof RundownInfo['graphics']; label: string; testId: string; title?: string }[] = [
+  { key: 'productCard', label: 'Card', testId: 'graphics-card' },
+  { key: 'salesTicker', label: 'Ticker', testId: 'graphics-ticker' },
+  { key: 'orderShoutOut', label: 'Shout-outs', testId: 'graphics-shoutouts', title: "New orders on air ('W***g just bought…'), at most one every 6 s; the counters are never held back" },
+];
+
 /**
  * TAKE and its neighbours, then the live extras: a timed flash sale on the on-air
- * product and the two on-air graphics. TAKE is the show's one big button: camera,
+ * product and the on-air graphics. TAKE is the show's one big button: camera,
  * card, "explaining" metadata and teleprompter move on one programme frame.
  */
 export function RundownTakeBar({ rundown, lastAnswer, onTake, onTakePrevious, onEnd }: Props) {
@@ -86,31 +93,18 @@ export function RundownTakeBar({ rundown, lastAnswer, onTake, onTakePrevious, on
           </button>
         </label>
         <div className="segmented take-bar__graphics" role="group" aria-label="On-air graphics">
-          <button
-            className={`segmented__item${graphics.productCard ? ' segmented__item--on' : ''}`}
-            aria-pressed={graphics.productCard}
-            onClick={() => api.rundown.graphics({ productCard: !graphics.productCard }).catch(report)}
-            data-testid="graphics-card"
-          >
-            Card
-          </button>
-          <button
-            className={`segmented__item${graphics.salesTicker ? ' segmented__item--on' : ''}`}
-            aria-pressed={graphics.salesTicker}
-            onClick={() => api.rundown.graphics({ salesTicker: !graphics.salesTicker }).catch(report)}
-            data-testid="graphics-ticker"
-          >
-            Ticker
-          </button>
-          <button
-            className={`segmented__item${graphics.orderShoutOut ? ' segmented__item--on' : ''}`}
-            aria-pressed={graphics.orderShoutOut}
-            onClick={() => api.rundown.graphics({ orderShoutOut: !graphics.orderShoutOut }).catch(report)}
-            data-testid="graphics-shoutouts"
-            title="New orders on air ('W***g just bought…'), at most one every 6 s; the counters are never held back"
-          >
-            Shout-outs
-          </button>
+          {GRAPHICS_TOGGLES.map(({ key, label, testId, title }) => (
+            <button
+              key={key}
+              className={`segmented__item${graphics[key] ? ' segmented__item--on' : ''}`}
+              aria-pressed={graphics[key]}
+              onClick={() => api.rundown.graphics({ [key]: !graphics[key] }).catch(report)}
+              data-testid={testId}
+              title={title}
+            >
+              {label}
+            </button>
+          ))}
         </div>
       </div>
     </div>
