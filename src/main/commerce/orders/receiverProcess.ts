@@ -49,7 +49,6 @@ export type ReceiverRequest =
   | { readonly type: 'query'; readonly id: number; readonly what: ReceiverQuery }
   | { readonly type: 'setSegment'; readonly segment: string | null }
   | { readonly type: 'setCatalog'; readonly catalog: readonly (readonly [string, CatalogEntry])[] }
-  | { readonly type: 'setShow'; readonly show: string }
   | ({ readonly type: 'command'; readonly id: number } & ReceiverCommand)
   | { readonly type: 'stop' };
 
@@ -145,9 +144,6 @@ async function handle(msg: ReceiverRequest): Promise<void> {
       return;
     case 'setCatalog':
       desk?.setCatalog(new Map(msg.catalog));
-      return;
-    case 'setShow':
-      desk?.setShow(msg.show);
       return;
     case 'command': {
       if (!desk) return send({ type: 'reply', id: msg.id, error: 'not started' });

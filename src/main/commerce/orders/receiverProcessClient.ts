@@ -47,7 +47,6 @@ export interface ReceiverProcess {
   command(command: ReceiverCommand): Promise<void>;
   setSegment(segment: string | null): void;
   setCatalog(catalog: ReceiverStartMessage['catalog']): void;
-  setShow(show: string): void;
   /** Asks it to stop (journal settled), SIGKILL after `graceMs`. */
   stop(graceMs?: number): Promise<void>;
   /** Sends `signal` and waits for the exit. */
@@ -149,7 +148,6 @@ export async function startReceiverProcess(start: Omit<ReceiverStartMessage, 'ty
     command: async (cmd) => void (await ask(cmd.op, (id) => ({ type: 'command', id, ...cmd }))),
     setSegment: (segment) => post({ type: 'setSegment', segment }),
     setCatalog: (catalog) => post({ type: 'setCatalog', catalog }),
-    setShow: (show) => post({ type: 'setShow', show }),
     async stop(graceMs = 10_000) {
       if (child.exitCode !== null || child.signalCode !== null) return;
       const done = new Promise<void>((r) => (stopped = r));
