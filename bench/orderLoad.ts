@@ -106,7 +106,7 @@ export async function runOrderLoad(options: OrderLoadOptions = {}): Promise<Orde
 async function runOnce(options: OrderLoadOptions, crash: boolean): Promise<OrderRunResult | CrashRunResult> {
   const dataDir = mkdtempSync(join(tmpdir(), 'cuecast-orderload-'));
   const nodeFlags = options.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`] : [];
-  const startDesk = (port: number) => startReceiverProcess({ dataDir, bind: { host: '127.0.0.1', port }, catalog, adapters, httpWorkers: options.httpWorkers ?? defaultWebhookWorkers() }, { quiet: true, nodeFlags });
+  const startDesk = (port: number) => startReceiverProcess({ dataDir, bind: { host: '127.0.0.1', port }, catalog, adapters, httpWorkers: options.httpWorkers ?? defaultWebhookWorkers(), observe: true }, { quiet: true, nodeFlags });
   let desk: ReceiverProcess = await startDesk(0);
   const config: GeneratorConfig = {
     port: desk.port,

@@ -7,7 +7,7 @@
 // receiverProcess.ts`, with an IPC channel (see receiverProcessClient.ts); it exits
 // when its parent goes away.
 import cluster from 'node:cluster';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import { OrderDesk, type AdapterInfo, type OrderAdapterConfig, type OrderDeskStats } from './orderDesk';
 import type { OrderDeskSnapshot } from './orderSnapshot';
 import type { WebhookAdapterConfig } from './webhookAdapters';
@@ -28,6 +28,11 @@ export interface ReceiverStartMessage {
   readonly forwardLogs?: boolean;
   /** Webhook workers (webhookWorkers.ts) doing the HTTP side on other cores; 0: all in this process. */
   readonly httpWorkers?: number;
+  /**
+   * Record update times and event-loop delay for the 'updates' query (the load bench).
+   * Off in the studio: the delay monitor's 5 ms timer kept an idle desk waking 200 times a second.
+   */
+  readonly observe?: boolean;
 }
 
 /** What a pushUpdates parent receives at every update and after every command. */
@@ -58,7 +63,8 @@ export interface UpdateObservation {
   /** Most updates within any 1 s. */
   readonly maxPerSecond: number;
   readonly minGapMs: number | null;
-  readonly eventLoopDelayMs: { readonly p50: number; readonly p99: number; readonly max: number };
+  /** Null unless the desk was started with observe. */
+  readonly eventLoopDelayMs: { readonly p50: number; readonly p99: number; readonly max: number } | null;
 }
 
 let forwardLogs = false;
@@ -74,8 +80,9 @@ let workers: WebhookWorkers | null = null;
 const webhookConfigs = new Map<string, WebhookAdapterConfig>();
 const isWebhook = (c: OrderAdapterConfig): c is WebhookAdapterConfig => c.kind === 'shopify' || c.kind === 'woocommerce' || c.kind === 'hmac';
 const updateTimes: number[] = [];
-const loopDelay = monitorEventLoopDelay({ resolution: 5 });
-loopDelay.enable();
+// Created at 'start' when asked to observe; this module also runs in webhook workers,
+// which must not start it.
+let loopDelay: IntervalHistogram | null = null;
 
 function observeUpdates(): UpdateObservation {
   let maxPerSecond = 0;
@@ -94,7 +101,7 @@ function observeUpdates(): UpdateObservation {
     count: updateTimes.length,
     maxPerSecond,
     minGapMs: minGap === null ? null : Math.round(minGap * 10) / 10,
-    eventLoopDelayMs: { p50: ms(loopDelay.percentile(50)), p99: ms(loopDelay.percentile(99)), max: ms(loopDelay.max) },
+    eventLoopDelayMs: loopDelay ? { p50: ms(loopDelay.percentile(50)), p99: ms(loopDelay.percentile(99)), max: ms(loopDelay.max) } : null,
   };
 }
 
@@ -120,7 +127,11 @@ async function handle(msg: ReceiverRequest): Promise<void> {
         if (isWebhook(adapter)) webhookConfigs.set(adapter.id, adapter);
       }
       if (msg.segment !== undefined) desk.setSegment(msg.segment);
-      desk.onUpdate(() => void updateTimes.push(performance.now()));
+      if (msg.observe) {
+        desk.onUpdate(() => void updateTimes.push(performance.now()));
+        loopDelay = monitorEventLoopDelay({ resolution: 5 });
+        loopDelay.enable();
+      }
       pushUpdates = msg.pushUpdates === true;
       desk.onUpdate(() => pushUpdate());
       const started = await desk.start();
@@ -128,7 +139,7 @@ async function handle(msg: ReceiverRequest): Promise<void> {
         workers = await WebhookWorkers.start({ count: httpWorkers, host: msg.bind.host, port: msg.bind.port, desk: desk.receiverDesk(), adapters: [...webhookConfigs.values()], logger });
         logger.info(`order webhooks on http://${msg.bind.host}:${workers.port}/orders/<adapter> (${httpWorkers} worker processes)`);
       }
-      loopDelay.reset();
+      loopDelay?.reset();
       pushUpdate();
       send({ type: 'ready', port: workers?.port ?? started.receiver?.port ?? null, rebuild: started.rebuild });
       return;
