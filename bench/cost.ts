@@ -11,7 +11,7 @@ import { FfmpegOutputParser } from '../src/main/engine/process/ffmpegOutput';
 import { buildSourceArgs } from '../src/main/engine/sources/sourceArgs';
 import { startNginxRtmp } from '../test/support/nginxRtmp';
 import { startHostProcess } from './hostProcess';
-import { benchShow, measureTreeCpu, round, sleep } from './support';
+import { benchShow, measureTreeCpu, measureTreeCpuByProcess, round, sleep, type ProcessCpu } from './support';
 
 export interface CostResult {
   readonly canvas: string;
@@ -22,6 +22,20 @@ export interface CostResult {
   readonly studioEncoderFps: number;
   readonly bareEncoderFps: number;
   readonly fpsRatio: number;
+  /** The studio's CPU by role, percent of a core: where the ratio comes from. */
+  readonly studioByRole: Readonly<Record<StudioRole, number>>;
+  /** Bare ffmpeg generating the same cameras with the same graph and encoding nothing. */
+  readonly bareGenerateOnlyCpuPercent: number;
+}
+
+export type StudioRole = 'cameras' | 'host' | 'videoEncoder' | 'other';
+
+/** Which part of the studio a process is, from its command line. */
+export function studioRole(p: ProcessCpu, hostPid: number): StudioRole {
+  if (p.pid === hostPid) return 'host';
+  if (p.command.includes('testsrc2')) return 'cameras';
+  if (/-c:v \S+/.test(p.command) && !p.command.includes('-vn')) return 'videoEncoder';
+  return 'other';
 }
 
 /** The test pattern's video chain, exactly as a source worker builds it. */
@@ -50,6 +64,19 @@ function bareArgs(canvas: CanvasSettings, settings: EncoderSettings, cameras: Te
   ];
 }
 
+function generateOnlyArgs(canvas: CanvasSettings, cameras: TestPatternSpec[]): string[] {
+  const inputs: string[] = [];
+  const chains: string[] = [];
+  const outputs: string[] = [];
+  cameras.forEach((spec, i) => {
+    inputs.push('-re', '-f', 'lavfi', '-i', `testsrc2=size=${canvas.width}x${canvas.height}:rate=${canvas.fps}`);
+    inputs.push('-re', '-f', 'lavfi', '-i', `sine=frequency=${spec.toneHz}:sample_rate=48000`);
+    chains.push(`[${2 * i}:v]${testPatternChain(spec, canvas)}[v${i}]`);
+    outputs.push('-map', `[v${i}]`, '-map', `${2 * i + 1}:a`, '-f', 'null', '-');
+  });
+  return ['-hide_banner', '-loglevel', 'error', '-nostats', ...inputs, '-filter_complex', chains.join(';'), ...outputs];
+}
+
 export async function runCost(options: { canvas: CanvasSettings; cameras: number; seconds: number; bitrateKbps: number }): Promise<CostResult> {
   const { canvas, cameras, seconds } = options;
   const show = benchShow(canvas, [], options.bitrateKbps);
@@ -60,6 +87,7 @@ export async function runCost(options: { canvas: CanvasSettings; cameras: number
     const host = await startHostProcess(limited, [{ name: 'bench nginx', url: nginx.url, key: 'ours' }]);
     let studioCpu = 0;
     let studioFps = 0;
+    const byRole: Record<StudioRole, number> = { cameras: 0, host: 0, videoEncoder: 0, other: 0 };
     try {
       const deadline = Date.now() + 30_000;
       for (;;) {
@@ -70,7 +98,9 @@ export async function runCost(options: { canvas: CanvasSettings; cameras: number
       }
       await host.request('output:startAll');
       await sleep(4000);
-      studioCpu = await measureTreeCpu(host.pid, seconds);
+      const perProcess = await measureTreeCpuByProcess(host.pid, seconds);
+      studioCpu = perProcess.reduce((sum, p) => sum + p.percent, 0);
+      for (const p of perProcess) byRole[studioRole(p, host.pid)] += p.percent;
       studioFps = (await host.state()).health.encoderFps ?? 0;
     } finally {
       await host.kill('SIGTERM');
@@ -94,6 +124,18 @@ export async function runCost(options: { canvas: CanvasSettings; cameras: number
       bare.kill('SIGKILL');
       await bareExit;
     }
+    // The same cameras generated and thrown away: what the bare run spends before it encodes.
+    const generate: ChildProcess = spawn('ffmpeg', generateOnlyArgs(canvas, specs), { stdio: ['ignore', 'ignore', 'pipe'] });
+    generate.stderr!.resume();
+    const generateExit = new Promise((r) => generate.once('exit', r));
+    let generateCpu = 0;
+    try {
+      await sleep(3000);
+      generateCpu = await measureTreeCpu(generate.pid!, seconds);
+    } finally {
+      generate.kill('SIGKILL');
+      await generateExit;
+    }
     return {
       canvas: `${canvas.width}x${canvas.height}@${canvas.fps}`,
       cameras,
@@ -103,6 +145,8 @@ export async function runCost(options: { canvas: CanvasSettings; cameras: number
       studioEncoderFps: round(studioFps),
       bareEncoderFps: round(bareFps),
       fpsRatio: round(studioFps / bareFps, 2),
+      studioByRole: { cameras: round(byRole.cameras), host: round(byRole.host), videoEncoder: round(byRole.videoEncoder), other: round(byRole.other) },
+      bareGenerateOnlyCpuPercent: round(generateCpu),
     };
   } finally {
     await nginx.stop();

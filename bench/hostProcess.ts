@@ -25,7 +25,8 @@ export async function startHostProcess(show: ShowConfig, rtmpOutputs: { name: st
   const outputs = rtmpOutputs.map((o, i) => ({ id: `out-${90 + i}`, name: o.name, kind: 'rtmp' as const, target: o.url, sealedKey: box.encrypt(o.key) }));
   writeFileSync(join(dataDir, 'show.json'), JSON.stringify({ ...show, outputs: [...show.outputs, ...outputs] }));
   const token = 'benchtoken';
-  const child = spawn(process.execPath, ['dist/host.mjs', 'serve', '--port', '0', '--token', token, '--data-dir', dataDir, '--quiet', '--no-encoder-probe'], {
+  // HOST_NODE_ARGS passes flags to the host's node, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
+  const child = spawn(process.execPath, [...(process.env.HOST_NODE_ARGS ? process.env.HOST_NODE_ARGS.split(' ') : []), 'dist/host.mjs', 'serve', '--port', '0', '--token', token, '--data-dir', dataDir, '--quiet', '--no-encoder-probe'], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const exited = new Promise<void>((r) => child.once('exit', () => r()));

@@ -103,7 +103,10 @@ async function main(): Promise<void> {
     const is1080 = c.canvas.startsWith('1920x1080');
     rows.push({
       figure: `3. cost ${c.canvas}, ${c.cameras} camera(s)`,
-      measured: `CPU ${c.studioCpuPercent}% vs bare ${c.bareCpuPercent}% (×${c.cpuRatio}); encoder ${c.studioEncoderFps} vs ${c.bareEncoderFps} fps (×${c.fpsRatio})`,
+      measured:
+        `CPU ${c.studioCpuPercent}% vs bare ${c.bareCpuPercent}% (×${c.cpuRatio}); encoder ${c.studioEncoderFps} vs ${c.bareEncoderFps} fps (×${c.fpsRatio}); ` +
+        `studio: cameras ${c.studioByRole.cameras}, host ${c.studioByRole.host}, video encoder ${c.studioByRole.videoEncoder}, other ${c.studioByRole.other}; ` +
+        `bare generating the cameras only ${c.bareGenerateOnlyCpuPercent}`,
       target: is1080 ? 'CPU ≤ 1.3× bare' : 'reported',
       pass: is1080 ? c.cpuRatio <= 1.3 : null,
     });

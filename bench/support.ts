@@ -73,6 +73,19 @@ export function isAlive(pid: number): boolean {
 
 /** CPU of a process tree over `seconds`, as percent of one core. */
 export async function measureTreeCpu(root: number, seconds: number): Promise<number> {
+  return (await measureTreeCpuByProcess(root, seconds)).reduce((sum, p) => sum + p.percent, 0);
+}
+
+export interface ProcessCpu {
+  readonly pid: number;
+  /** The command line, arguments joined by spaces. */
+  readonly command: string;
+  /** Percent of one core over the window. */
+  readonly percent: number;
+}
+
+/** Like measureTreeCpu, per process (processes that ended during the window are left out). */
+export async function measureTreeCpuByProcess(root: number, seconds: number): Promise<ProcessCpu[]> {
   const snapshot = () => {
     const m = new Map<number, number>();
     for (const pid of processTree(root)) {
@@ -86,9 +99,17 @@ export async function measureTreeCpu(root: number, seconds: number): Promise<num
   await sleep(seconds * 1000);
   const after = snapshot();
   const elapsed = (performance.now() - t0) / 1000;
-  let used = 0;
-  for (const [pid, s] of after) used += s - (before.get(pid) ?? 0);
-  return (used / elapsed) * 100;
+  const out: ProcessCpu[] = [];
+  for (const [pid, s] of after) {
+    let command = '';
+    try {
+      command = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').trim();
+    } catch {
+      continue;
+    }
+    out.push({ pid, command, percent: ((s - (before.get(pid) ?? 0)) / elapsed) * 100 });
+  }
+  return out;
 }
 
 export function sleep(ms: number): Promise<void> {
