@@ -46,7 +46,11 @@ function testPatternChain(spec: TestPatternSpec, canvas: CanvasSettings): string
   return first.slice('[0:v]'.length, first.lastIndexOf(',split=2'));
 }
 
-function bareArgs(canvas: CanvasSettings, settings: EncoderSettings, cameras: TestPatternSpec[], url: string): string[] {
+/**
+ * The cameras as one bare ffmpeg generates them: inputs (video and tone per camera) and
+ * a graph labelling camera i's picture [v{i}]; its tone is input 2i+1.
+ */
+function bareCameras(canvas: CanvasSettings, cameras: TestPatternSpec[]): { inputs: string[]; graph: string } {
   const inputs: string[] = [];
   const chains: string[] = [];
   cameras.forEach((spec, i) => {
@@ -54,27 +58,42 @@ function bareArgs(canvas: CanvasSettings, settings: EncoderSettings, cameras: Te
     inputs.push('-re', '-f', 'lavfi', '-i', `sine=frequency=${spec.toneHz}:sample_rate=48000`);
     chains.push(`[${2 * i}:v]${testPatternChain(spec, canvas)}[v${i}]`);
   });
+  return { inputs, graph: chains.join(';') };
+}
+
+/** Camera i (picture and tone) thrown away. */
+const discardCamera = (i: number) => ['-map', `[v${i}]`, '-map', `${2 * i + 1}:a`, '-f', 'null', '-'];
+
+function bareArgs(canvas: CanvasSettings, settings: EncoderSettings, cameras: TestPatternSpec[], url: string): string[] {
+  const { inputs, graph } = bareCameras(canvas, cameras);
   const codec = [...x264VideoCodecArgs(canvas, settings), ...aacCodecArgs(settings)];
-  const discard = cameras.slice(1).flatMap((_, j) => ['-map', `[v${j + 1}]`, '-map', `${2 * (j + 1) + 1}:a`, '-f', 'null', '-']);
   return [
     '-hide_banner', '-loglevel', 'error', '-nostats', '-progress', 'pipe:2', ...inputs,
-    '-filter_complex', chains.join(';'),
+    '-filter_complex', graph,
     '-map', '[v0]', '-map', '1:a', ...codec, '-f', 'flv', url,
-    ...discard,
+    ...cameras.slice(1).flatMap((_, j) => discardCamera(j + 1)),
   ];
 }
 
+/** The same cameras generated and thrown away: what the bare run spends before it encodes. */
 function generateOnlyArgs(canvas: CanvasSettings, cameras: TestPatternSpec[]): string[] {
-  const inputs: string[] = [];
-  const chains: string[] = [];
-  const outputs: string[] = [];
-  cameras.forEach((spec, i) => {
-    inputs.push('-re', '-f', 'lavfi', '-i', `testsrc2=size=${canvas.width}x${canvas.height}:rate=${canvas.fps}`);
-    inputs.push('-re', '-f', 'lavfi', '-i', `sine=frequency=${spec.toneHz}:sample_rate=48000`);
-    chains.push(`[${2 * i}:v]${testPatternChain(spec, canvas)}[v${i}]`);
-    outputs.push('-map', `[v${i}]`, '-map', `${2 * i + 1}:a`, '-f', 'null', '-');
-  });
-  return ['-hide_banner', '-loglevel', 'error', '-nostats', ...inputs, '-filter_complex', chains.join(';'), ...outputs];
+  const { inputs, graph } = bareCameras(canvas, cameras);
+  return ['-hide_banner', '-loglevel', 'error', '-nostats', ...inputs, '-filter_complex', graph, ...cameras.flatMap((_, i) => discardCamera(i))];
+}
+
+/** Runs ffmpeg, lets it settle, and measures its CPU (percent of a core); always ends it. */
+async function measureBareFfmpeg(args: string[], settleMs: number, seconds: number, onStderr: (text: string) => void = () => undefined): Promise<number> {
+  const child: ChildProcess = spawn('ffmpeg', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  child.stderr!.setEncoding('utf8');
+  child.stderr!.on('data', onStderr);
+  const exited = new Promise((r) => child.once('exit', r));
+  try {
+    await sleep(settleMs);
+    return await measureTreeCpu(child.pid!, seconds);
+  } finally {
+    child.kill('SIGKILL');
+    await exited;
+  }
 }
 
 export async function runCost(options: { canvas: CanvasSettings; cameras: number; seconds: number; bitrateKbps: number }): Promise<CostResult> {
@@ -108,34 +127,12 @@ export async function runCost(options: { canvas: CanvasSettings; cameras: number
 
     // Bare ffmpeg doing the same work.
     const specs = limited.sources.map((s) => s.spec as TestPatternSpec);
-    const bare: ChildProcess = spawn('ffmpeg', bareArgs(canvas, show.encoder, specs, `${nginx.url}/bare`), { stdio: ['ignore', 'ignore', 'pipe'] });
     let bareFps = 0;
     const parser = new FfmpegOutputParser();
-    bare.stderr!.setEncoding('utf8');
-    bare.stderr!.on('data', (t: string) => {
-      for (const e of parser.push(t)) if (e.type === 'progress' && e.fps !== null) bareFps = e.fps;
+    const bareCpu = await measureBareFfmpeg(bareArgs(canvas, show.encoder, specs, `${nginx.url}/bare`), 4000, seconds, (text) => {
+      for (const e of parser.push(text)) if (e.type === 'progress' && e.fps !== null) bareFps = e.fps;
     });
-    const bareExit = new Promise((r) => bare.once('exit', r));
-    let bareCpu = 0;
-    try {
-      await sleep(4000);
-      bareCpu = await measureTreeCpu(bare.pid!, seconds);
-    } finally {
-      bare.kill('SIGKILL');
-      await bareExit;
-    }
-    // The same cameras generated and thrown away: what the bare run spends before it encodes.
-    const generate: ChildProcess = spawn('ffmpeg', generateOnlyArgs(canvas, specs), { stdio: ['ignore', 'ignore', 'pipe'] });
-    generate.stderr!.resume();
-    const generateExit = new Promise((r) => generate.once('exit', r));
-    let generateCpu = 0;
-    try {
-      await sleep(3000);
-      generateCpu = await measureTreeCpu(generate.pid!, seconds);
-    } finally {
-      generate.kill('SIGKILL');
-      await generateExit;
-    }
+    const generateCpu = await measureBareFfmpeg(generateOnlyArgs(canvas, specs), 3000, seconds);
     return {
       canvas: `${canvas.width}x${canvas.height}@${canvas.fps}`,
       cameras,
