@@ -4,7 +4,7 @@
 // in the totals, none counted twice; redelivering everything the sender was unsure
 // of must end with each order counted exactly once.
 import { createHmac } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -145,5 +145,53 @@ describe('order desk process, SIGKILL under load', () => {
     }
     expect(seen.size).toBe(sentIds.size);
     expect([...seen.values()].every((c) => c === 1)).toBe(true);
+  });
+});
+
+/** Times the process's main thread gave up the CPU waiting (Linux /proc): one per wake-up. */
+function mainThreadWaits(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/task/${pid}/status`, 'utf8');
+  return Number(/^voluntary_ctxt_switches:\s+(\d+)/m.exec(status)![1]);
+}
+
+/** Webhook workers: the desk's children running its own program (not tsx's esbuild, say). */
+function workerPids(desk: number): number[] {
+  const commandOf = (pid: number | string) => readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+  const deskCommand = commandOf(desk);
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((entry) => {
+      try {
+        const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === desk && commandOf(entry) === deskCommand;
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
+
+describe('order desk process, idle', () => {
+  let desk: ReceiverProcess | null = null;
+  let dataDir: string | null = null;
+  afterEach(async () => {
+    await desk?.kill('SIGKILL');
+    desk = null;
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  // A 5 ms event-loop monitor once ran in the desk and in every worker, waking each
+  // ~200 times a second with nothing to do. Counting wake-ups, not CPU time, keeps this
+  // independent of how busy the machine is: a timer fires as often when it is loaded.
+  it.runIf(process.platform === 'linux')('sleeps when no orders come: the desk and its webhook worker wake rarely', async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'cuecast-idle-'));
+    desk = await startReceiverProcess({ dataDir, bind: { host: '127.0.0.1', port: 0 }, catalog, adapters, httpWorkers: 1 }, { quiet: true });
+    await new Promise((r) => setTimeout(r, 1000));
+    const pids = [desk.pid, ...workerPids(desk.pid)];
+    expect(pids).toHaveLength(2);
+    const before = pids.map(mainThreadWaits);
+    await new Promise((r) => setTimeout(r, 2000));
+    const perSecond = pids.map((pid, i) => (mainThreadWaits(pid) - before[i]!) / 2);
+    expect(Math.max(...perSecond)).toBeLessThan(40);
   });
 });
