@@ -118,22 +118,21 @@ describe('rundown panel', () => {
     await page.getByTestId('flash-sale-start').click();
     await expect.poll(() => page.getByTestId('rundown-price-pearl-strand').textContent(), { timeout: 5_000 }).toMatch(/€279\.00€340\.00ends 01:(2\d|30)/);
 
-    const card = page.getByTestId('graphics-card');
-    expect(await card.getAttribute('aria-pressed')).toBe('true');
-    await card.click();
-    await attrOf(card, 'aria-pressed', 'false');
-    await card.click();
-    await attrOf(card, 'aria-pressed', 'true');
+    // On by default; a click takes it off, another puts it back.
+    const offAndOn = async (testId: string) => {
+      const toggle = page.getByTestId(testId);
+      expect(await toggle.getAttribute('aria-pressed')).toBe('true');
+      await toggle.click();
+      await attrOf(toggle, 'aria-pressed', 'false');
+      await toggle.click();
+      await attrOf(toggle, 'aria-pressed', 'true');
+    };
+    await offAndOn('graphics-card');
     const ticker = page.getByTestId('graphics-ticker');
     const tickerOn = await ticker.getAttribute('aria-pressed');
     await ticker.click();
     await attrOf(ticker, 'aria-pressed', tickerOn === 'true' ? 'false' : 'true');
-    const shoutOuts = page.getByTestId('graphics-shoutouts');
-    expect(await shoutOuts.getAttribute('aria-pressed')).toBe('true');
-    await shoutOuts.click();
-    await attrOf(shoutOuts, 'aria-pressed', 'false');
-    await shoutOuts.click();
-    await attrOf(shoutOuts, 'aria-pressed', 'true');
+    await offAndOn('graphics-shoutouts');
   });
 
   it('reorders with the arrow buttons and by dragging a row', async () => {

@@ -23,6 +23,14 @@ function shopifyOrder(id: number, sku: string, quantity: number, name: string): 
   return JSON.stringify({ id, currency: 'EUR', customer: { first_name: name.split(' ')[0], last_name: name.split(' ')[1] }, billing_address: { city: 'Hangzhou' }, line_items: [{ id: 1, sku, quantity, price: '199.00' }] });
 }
 
+/** A 640x360 studio with the one-product rundown, disposed after the test. */
+async function studioWithRundown(): Promise<Studio> {
+  const { studio } = await benchStudio(benchShow({ width: 640, height: 360, fps: 30 }));
+  cleanups.push(() => studio.dispose());
+  await studio.request('rundown:import', { format: 'csv', text: RUNDOWN });
+  return studio;
+}
+
 async function post(url: string, body: string, signature: string): Promise<number> {
   const res = await fetch(url, { method: 'POST', body, headers: { 'content-type': 'application/json', 'x-shopify-hmac-sha256': signature, 'x-shopify-topic': 'orders/create' } });
   await res.arrayBuffer();
@@ -31,10 +39,7 @@ async function post(url: string, body: string, signature: string): Promise<numbe
 
 describe('orders in the studio', () => {
   it('counts signed Shopify orders once, refuses bad signatures, and puts sales into the stream', async () => {
-    const { studio } = await benchStudio(benchShow({ width: 640, height: 360, fps: 30 }));
-    const s: Studio = studio;
-    cleanups.push(() => s.dispose());
-    await s.request('rundown:import', { format: 'csv', text: RUNDOWN });
+    const s = await studioWithRundown();
     const { url } = (await s.request('orders:addWebhook', { id: 'shop', kind: 'shopify', secret: SECRET })) as { url: string };
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/orders\/shop$/);
     expect(JSON.stringify(s.snapshot())).not.toContain(SECRET);
@@ -69,10 +74,7 @@ describe('orders in the studio', () => {
   }, 60_000);
 
   it('puts new orders on air as paced shout-outs while the counters keep up with every order', async () => {
-    const { studio } = await benchStudio(benchShow({ width: 640, height: 360, fps: 30 }));
-    const s: Studio = studio;
-    cleanups.push(() => s.dispose());
-    await s.request('rundown:import', { format: 'csv', text: RUNDOWN });
+    const s = await studioWithRundown();
     await waitUntil(() => s.snapshot().sources.every((x) => x.state === 'live'), 20_000, 'cameras live');
     await s.request('rundown:take', { id: 'ring' });
     expect(s.snapshot().commerce.rundown.graphics.orderShoutOut).toBe(true);
@@ -111,10 +113,7 @@ describe('orders in the studio', () => {
   }, 90_000);
 
   it('keeps the programme running when the order desk process dies, and brings the desk back on the same URL', async () => {
-    const { studio } = await benchStudio(benchShow({ width: 640, height: 360, fps: 30 }));
-    const s: Studio = studio;
-    cleanups.push(() => s.dispose());
-    await s.request('rundown:import', { format: 'csv', text: RUNDOWN });
+    const s = await studioWithRundown();
     const { url } = (await s.request('orders:addWebhook', { id: 'shop', kind: 'shopify', secret: SECRET })) as { url: string };
     await waitUntil(() => s.snapshot().sources.every((x) => x.state === 'live'), 20_000, 'cameras live');
     const sign = (body: string) => createHmac('sha256', SECRET).update(body).digest('base64');

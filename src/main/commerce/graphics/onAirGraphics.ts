@@ -60,18 +60,14 @@ export class OnAirGraphics {
   async renderSalesTicker(content: SalesTickerContent, canvas: CanvasSize): Promise<RenderedOverlay> {
     this.assertLive();
     const { ticker, scale } = overlayLayout(canvas);
-    const svg = salesTickerSvg(content, ticker.width, ticker.height, scale, this.fonts);
-    const rgba = await sharp(Buffer.from(svg)).ensureAlpha().raw().toBuffer();
-    return { ...ticker, rgba };
+    return rasterise(salesTickerSvg(content, ticker.width, ticker.height, scale, this.fonts), ticker);
   }
 
   /** A new order's shout-out for `canvas`, placed by overlayLayout. */
   async renderOrderShoutOut(content: ShoutOutContent, canvas: CanvasSize): Promise<RenderedOverlay> {
     this.assertLive();
     const { shoutOut, scale } = overlayLayout(canvas);
-    const svg = orderShoutOutSvg(content, shoutOut.width, shoutOut.height, scale, this.fonts);
-    const rgba = await sharp(Buffer.from(svg)).ensureAlpha().raw().toBuffer();
-    return { ...shoutOut, rgba };
+    return rasterise(orderShoutOutSvg(content, shoutOut.width, shoutOut.height, scale, this.fonts), shoutOut);
   }
 
   /** Forgets the decoded images and card bases; the object cannot render afterwards. */
@@ -131,4 +127,10 @@ export class OnAirGraphics {
       return undefined;
     }
   }
+}
+
+/** An SVG drawn at its layout rectangle as straight RGBA. */
+async function rasterise(svg: string, rect: Omit<RenderedOverlay, 'rgba'>): Promise<RenderedOverlay> {
+  const rgba = await sharp(Buffer.from(svg)).ensureAlpha().raw().toBuffer();
+  return { ...rect, rgba };
 }
