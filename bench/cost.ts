@@ -34,7 +34,8 @@ export type StudioRole = 'cameras' | 'host' | 'videoEncoder' | 'other';
 export function studioRole(p: ProcessCpu, hostPid: number): StudioRole {
   if (p.pid === hostPid) return 'host';
   if (p.command.includes('testsrc2')) return 'cameras';
-  if (/-c:v \S+/.test(p.command) && !p.command.includes('-vn')) return 'videoEncoder';
+  // The audio encoder names no video codec; cameras (mjpeg thumbnails) are matched above.
+  if (p.command.includes('-c:v ')) return 'videoEncoder';
   return 'other';
 }
 
