@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # Installs what Cuecast needs on a Debian/Ubuntu machine: the system packages (ffmpeg
 # for capture and encoding; nginx + RTMP module and srt-tools as real ingest peers for
-# tests; Chromium for the UI tests; DejaVu fonts for slates, test patterns and on-air
+# tests; GStreamer's RTSP server (through python3-gi) as an IP camera for tests;
+# Chromium for the UI tests; DejaVu fonts for slates, test patterns and on-air
 # text, WenQuanYi Micro Hei (1.6 MB) for Chinese buyer names and titles) and the
 # npm packages. Idempotent: it does only what is missing.
 #   CUECAST_SKIP_ELECTRON=1  never try to fetch the Electron binary (CI does this).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(ffmpeg nginx libnginx-mod-rtmp srt-tools chromium fonts-dejavu-core fonts-wqy-microhei)
+packages=(ffmpeg nginx libnginx-mod-rtmp srt-tools chromium fonts-dejavu-core fonts-wqy-microhei
+  python3-gi gir1.2-gst-rtsp-server-1.0 gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-ugly)
 missing=()
 if command -v dpkg-query >/dev/null 2>&1; then
   for p in "${packages[@]}"; do

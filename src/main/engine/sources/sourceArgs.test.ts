@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { CanvasSettings, SourceSpec } from '../../../shared/model';
 import {
-  SUPPORTED_FEED_SCHEMES, barcodeHeight, buildSourceArgs, esc, ffmpegColor, frameBytes, operatorReason, previewSize,
+  SUPPORTED_FEED_SCHEMES, barcodeHeight, buildSourceArgs, esc, ffmpegColor, frameBytes, isFlvFeed, operatorReason, previewSize,
   validateSourceSpec,
 } from './sourceArgs';
 
@@ -125,12 +125,25 @@ describe('buildSourceArgs: media files, feeds and devices', () => {
   });
 
   it('opens live feeds with a short probe, a read timeout and no -re', () => {
-    const args = buildSourceArgs({ kind: 'networkFeed', name: 'R', url: 'rtmp://h/live/s' }, canvas);
+    const args = buildSourceArgs({ kind: 'networkFeed', name: 'R', url: 'srt://h:9000' }, canvas);
     expect(after(args, '-analyzeduration')).toBe('500000');
     expect(after(args, '-probesize')).toBe('200000');
+    expect(after(args, '-fflags')).toBe('nobuffer');
     expect(after(args, '-rw_timeout')).toBe('5000000');
-    expect(after(args, '-i')).toBe('rtmp://h/live/s');
     expect(args).not.toContain('-re');
+  });
+
+  it('probes FLV feeds across a GOP and keeps the probed packets', () => {
+    for (const url of ['rtmp://h/live/s', 'RTMPS://h/live/s', 'http://h:8000/live/cam.flv', 'https://cdn.example/live/cam.flv?token=x']) {
+      const args = buildSourceArgs({ kind: 'networkFeed', name: 'R', url }, canvas);
+      expect(after(args, '-analyzeduration'), url).toBe('6000000');
+      expect(after(args, '-probesize'), url).toBe('1000000');
+      expect(args, url).not.toContain('nobuffer');
+      expect(after(args, '-i')).toBe(url);
+    }
+    expect(isFlvFeed('https://cdn.example/live/index.m3u8')).toBe(false);
+    expect(isFlvFeed('http://h/feed.ts')).toBe(false);
+    expect(isFlvFeed('srt://h:9000')).toBe(false);
   });
 
   it('pulls RTSP over TCP with a socket timeout', () => {

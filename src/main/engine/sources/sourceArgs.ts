@@ -20,6 +20,10 @@ export const SUPPORTED_FEED_SCHEMES = ['rtmp', 'rtmps', 'srt', 'rtsp', 'http', '
 // A dead TCP/SRT/HTTP peer must make ffmpeg fail instead of waiting forever; the
 // worker's watchdog is the real guarantee, this just gets a better reason sooner.
 const IO_TIMEOUT_US = '5000000';
+/** Covers a publisher's GOP of up to ~5 s (commerce ingests ask for 2–4 s). */
+const FLV_PROBE_US = '6000000';
+/** Ends the wait for audio early on a feed that carries video only (~1.3 s at 6 Mb/s). */
+const FLV_PROBE_BYTES = '1000000';
 
 export interface SourceArgsOptions {
   /** Font for burned-in text; null lets fontconfig pick one. */
@@ -113,11 +117,23 @@ function barcodeFilters(W: number, H: number): string[] {
   return cells;
 }
 
+/**
+ * Whether a feed arrives as FLV: RTMP(S), or HTTP(S) with a `.flv` path (HTTP-FLV, as
+ * node-media-server, SRS and the CDNs serve it).
+ */
+export function isFlvFeed(url: string): boolean {
+  const scheme = url.slice(0, url.indexOf(':')).toLowerCase();
+  if (scheme === 'rtmp' || scheme === 'rtmps') return true;
+  if (scheme !== 'http' && scheme !== 'https') return false;
+  try {
+    return new URL(url).pathname.toLowerCase().endsWith('.flv');
+  } catch {
+    return false;
+  }
+}
+
 function networkInput(spec: NetworkFeedSpec): string[] {
   const scheme = spec.url.slice(0, spec.url.indexOf(':')).toLowerCase();
-  // A live feed shorter than the default ~5 s probe window yields nothing
-  // (specs/ingest-facts.md); nobuffer/low_delay keep the feed's own latency.
-  const live = ['-analyzeduration', '500000', '-probesize', '200000', '-fflags', 'nobuffer', '-flags', 'low_delay'];
   let url = spec.url;
   const extra: string[] = [];
   switch (scheme) {
@@ -135,7 +151,23 @@ function networkInput(spec: NetworkFeedSpec): string[] {
     default:
       extra.push('-rw_timeout', IO_TIMEOUT_US);
   }
-  return [...live, ...extra, '-i', url];
+  return [...liveProbe(spec.url), ...extra, '-i', url];
+}
+
+/**
+ * How long ffmpeg looks at a live feed before it starts. The default ~5 s window would
+ * delay every feed (specs/ingest-facts.md), so MPEG-TS, RTSP and HLS feeds, whose
+ * streams are declared up front (PMT, SDP), probe briefly and keep their own latency.
+ * FLV is different: its streams appear with their first packets, and nginx-rtmp holds a
+ * new player's video until the publisher's next keyframe while sending audio at once.
+ * A short probe then ends with audio only and the feed never shows a picture (measured
+ * against a 4 s GOP: 3 of 3 joins failed). FLV feeds probe until both streams have
+ * appeared, up to FLV_PROBE_US of stream time, and keep what the probe read: `nobuffer`
+ * would throw away the keyframe that ended the probe and wait another whole GOP.
+ */
+function liveProbe(url: string): string[] {
+  if (isFlvFeed(url)) return ['-analyzeduration', FLV_PROBE_US, '-probesize', FLV_PROBE_BYTES, '-flags', 'low_delay'];
+  return ['-analyzeduration', '500000', '-probesize', '200000', '-fflags', 'nobuffer', '-flags', 'low_delay'];
 }
 
 function captureArgs(spec: CaptureDeviceSpec, canvas: CanvasSettings, options: SourceArgsOptions): string[] {

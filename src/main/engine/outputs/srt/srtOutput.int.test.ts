@@ -4,9 +4,8 @@
 // parser. Each scheduled SEI must arrive in the access unit of its programme frame,
 // keyframes must repeat the state, and a relay that dies and comes back must see the
 // output reconnect by itself.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createSocket } from 'node:dgram';
 import { afterEach, describe, expect, it } from 'vitest';
+import { SrtRelay } from '../../../../../test/support/srtRelay';
 import type { CommerceMetadata } from '../../../../shared/commerceMetadata';
 // eslint-disable-next-line no-restricted-imports -- the independent verifier lives with the probe tool; only this test uses it
 import { probeMpegtsMetadata, type MpegtsAccessUnit } from '../../../studio/probeMpegts';
@@ -46,55 +45,10 @@ async function waitFor(check: () => boolean, timeoutMs: number, what: string): P
   }
 }
 
-async function freeUdpPort(): Promise<number> {
-  const socket = createSocket('udp4');
-  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
-  const { port } = socket.address();
-  await new Promise<void>((resolve) => socket.close(() => resolve()));
-  return port;
-}
-
-/** srt-live-transmit relaying SRT listener A → SRT listener B; restartable on the same ports. */
-class SrtRelay {
-  private child: ChildProcess | null = null;
-  log = '';
-  private constructor(readonly inPort: number, readonly outPort: number) {}
-
-  static async start(): Promise<SrtRelay> {
-    const inPort = await freeUdpPort();
-    let outPort = await freeUdpPort();
-    while (outPort === inPort) outPort = await freeUdpPort();
-    const relay = new SrtRelay(inPort, outPort);
-    cleanups.push(() => relay.kill());
-    relay.run();
-    await sleep(300); // let it bind both listeners
-    return relay;
-  }
-
-  get readerUrl(): string {
-    return `srt://127.0.0.1:${this.outPort}?mode=caller&latency=120000`;
-  }
-
-  run(): void {
-    const child = spawn('srt-live-transmit', [
-      `srt://127.0.0.1:${this.inPort}?mode=listener&latency=120`,
-      `srt://127.0.0.1:${this.outPort}?mode=listener&latency=120`,
-    ], { stdio: ['ignore', 'pipe', 'pipe'] });
-    this.child = child;
-    const keep = (chunk: Buffer): void => void (this.log = (this.log + chunk.toString('utf8')).slice(-4000));
-    child.stdout!.on('data', keep);
-    child.stderr!.on('data', keep);
-  }
-
-  /** SIGKILL, as a crashed relay or a cut link: no SRT shutdown reaches the output. */
-  async kill(): Promise<void> {
-    const child = this.child;
-    this.child = null;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
-    const gone = new Promise((r) => child.once('close', r));
-    child.kill('SIGKILL');
-    await gone;
-  }
+async function startRelay(): Promise<SrtRelay> {
+  const relay = await SrtRelay.start();
+  cleanups.push(() => relay.kill());
+  return relay;
 }
 
 /** Feeds the encoder at the programme rate, as the clock would; `next` is the next frame number. */
@@ -159,7 +113,7 @@ async function startShow(relay: SrtRelay, video?: VideoEncoderChoice) {
 describe('SrtOutput through srt-live-transmit', () => {
   for (const [codec, choice] of [['H.264', undefined], ['HEVC', x265]] as const) {
     it(`carries every scheduled SEI to the access unit of its programme frame, and the keyframe repeats (${codec})`, async () => {
-      const relay = await SrtRelay.start();
+      const relay = await startRelay();
       const show = await startShow(relay, choice);
       const units: MpegtsAccessUnit[] = [];
       const reading = probeMpegtsMetadata({ input: relay.readerUrl, ffmpegPath: 'ffmpeg', seconds: 6, timeoutMs: 25_000, onAccessUnit: (u) => units.push(u) });
@@ -219,7 +173,7 @@ describe('SrtOutput through srt-live-transmit', () => {
   }
 
   it('reconnects by itself when the relay dies and comes back, and the reader gets frames again', async () => {
-    const relay = await SrtRelay.start();
+    const relay = await startRelay();
     const show = await startShow(relay);
     const before = await probeMpegtsMetadata({ input: relay.readerUrl, ffmpegPath: 'ffmpeg', seconds: 1.5, timeoutMs: 15_000 });
     expect(before.videoFrames).toBeGreaterThan(30);

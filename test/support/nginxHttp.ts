@@ -1,0 +1,76 @@
+// nginx (Debian's) as a plain web server for integration tests: serves a folder over
+// HTTP and HTTPS (a throw-away self-signed certificate), as a CDN origin serves HLS.
+// Its own config in a temp prefix, 127.0.0.1 on free ports, one process
+// (master_process off) that stop() kills by PID. Every wait is bounded.
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { freePort, waitForPort } from './nginxRtmp';
+
+export interface NginxHttp {
+  /** http://127.0.0.1:PORT */
+  readonly httpUrl: string;
+  /** https://127.0.0.1:PORT (self-signed) */
+  readonly httpsUrl: string;
+  stop(): Promise<void>;
+}
+
+export async function startNginxHttp(root: string): Promise<NginxHttp> {
+  const httpPort = await freePort();
+  let httpsPort = await freePort();
+  while (httpsPort === httpPort) httpsPort = await freePort();
+  const prefix = mkdtempSync(path.join(tmpdir(), 'cuecast-nginx-http-'));
+  execFileSync(
+    'openssl',
+    ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=localhost',
+      '-keyout', path.join(prefix, 'key.pem'), '-out', path.join(prefix, 'cert.pem')],
+    { stdio: 'ignore', timeout: 15_000 },
+  );
+  const temp = (name: string): string => `${name}_temp_path ${path.join(prefix, name)};`;
+  const conf = [
+    'daemon off;',
+    'master_process off;',
+    `pid ${path.join(prefix, 'nginx.pid')};`,
+    `error_log ${path.join(prefix, 'error.log')} warn;`,
+    'events { worker_connections 64; }',
+    'http {',
+    '  access_log off;',
+    `  ${['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map(temp).join(' ')}`,
+    '  types { application/vnd.apple.mpegurl m3u8; video/mp2t ts; }',
+    '  server {',
+    `    listen 127.0.0.1:${httpPort};`,
+    `    listen 127.0.0.1:${httpsPort} ssl;`,
+    `    ssl_certificate ${path.join(prefix, 'cert.pem')};`,
+    `    ssl_certificate_key ${path.join(prefix, 'key.pem')};`,
+    `    root ${root};`,
+    '    add_header Cache-Control no-cache;',
+    '  }',
+    '}',
+    '',
+  ].join('\n');
+  const confPath = path.join(prefix, 'nginx.conf');
+  writeFileSync(confPath, conf);
+  const child = spawn('nginx', ['-p', prefix, '-c', confPath, '-e', path.join(prefix, 'error.log')], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  let stopped = false;
+  const stop = async (): Promise<void> => {
+    if (stopped) return;
+    stopped = true;
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGKILL');
+      await exited;
+    }
+    rmSync(prefix, { recursive: true, force: true });
+  };
+  try {
+    await waitForPort(httpPort, 5000, child);
+    await waitForPort(httpsPort, 5000, child);
+  } catch (err) {
+    await stop();
+    throw new Error(`nginx (HTTP) did not start: ${(err as Error).message}\n${stderr}`);
+  }
+  return { httpUrl: `http://127.0.0.1:${httpPort}`, httpsUrl: `https://127.0.0.1:${httpsPort}`, stop };
+}
