@@ -164,6 +164,25 @@ describe('network feeds from real servers', () => {
     expect(w.info().reconnects).toBeGreaterThanOrEqual(1);
   });
 
+  it('a feed that came without audio gets its tone once its encoder comes back with one', async () => {
+    const relay = await SrtRelay.start();
+    cleanups.push(() => relay.kill());
+    const silentEncoder = remoteEncoder(['-an', '-f', 'mpegts', relay.publisherUrl]);
+    await sleep(1000);
+    const w = worker(relay.readerUrl);
+    w.start();
+    await waitFor('the picture, with generated silence', () => w.state === 'live' && showsFeed(w.frameForTick()), 15_000);
+    expect(w.info().audioLevelDb).toBe(-120);
+
+    // The operator plugs the microphone in and restarts the remote encoder.
+    await stopChild(silentEncoder);
+    await relay.kill();
+    relay.run();
+    await sleep(300);
+    remoteEncoder(['-f', 'mpegts', relay.publisherUrl]);
+    await waitForFeed(w, 25_000);
+  });
+
   it("rtsp:// from an IP camera's RTSP server (H.264 + G.711); a camera that reboots comes back by itself", async () => {
     const camera = await RtspServer.start(FEED_COLOUR, GOP_FRAMES);
     cleanups.push(() => camera.stop());

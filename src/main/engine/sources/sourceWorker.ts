@@ -352,6 +352,9 @@ export class SourceWorker {
       this.launch();
       return;
     }
+    // A remote encoder that comes back may carry audio again: a lost feed asks for the
+    // input's audio on the next connection rather than staying silent for the show.
+    if (this.spec.kind === 'networkFeed' && this.framesThisProcess > 0) this.audioMode = 'input';
     let reason = this.killReason;
     if (!reason) {
       if (exit.code === 0 && !exit.signal) reason = this.spec.kind === 'networkFeed' || this.spec.kind === 'captureDevice' ? 'feed ended' : 'ended';
