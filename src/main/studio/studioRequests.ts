@@ -42,8 +42,10 @@ export function createRequestHandlers(studio: Studio): RequestHandlers {
       if (!source) throw new StudioError('notFound', `No source with id ${id}`);
       const usedBy = studio.config.scenes.find((s) => s.sources.includes(id));
       if (usedBy) throw new StudioError('conflict', `Source "${source.spec.name}" is used by layout "${usedBy.name}"; remove the layout first`);
-      await studio.pipeline.removeSource(id);
+      // Out of the show first: state snapshots go on while the worker's ffmpeg stops,
+      // and must never list a source whose worker is already gone.
       studio.updateShow((s) => ({ ...s, sources: s.sources.filter((x) => x.id !== id) }));
+      await studio.pipeline.removeSource(id);
       studio.log('info', `Removed source "${source.spec.name}"`);
       return ok;
     },

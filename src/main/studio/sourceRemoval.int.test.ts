@@ -1,0 +1,48 @@
+// Removing a source mid-show: the studio keeps reporting state (snapshots every few
+// hundred ms, to every client) while the source's ffmpeg stops. A snapshot taken in
+// between once listed the source with its worker already gone, and the TypeError in
+// that timer ended the whole host process.
+import { afterEach, describe, expect, it } from 'vitest';
+import { benchShow, benchStudio } from '../../../bench/support';
+import { freePort, waitUntil } from '../../../test/support/nginxRtmp';
+import type { Studio } from './studio';
+
+const cleanups: (() => Promise<unknown> | void)[] = [];
+afterEach(async () => {
+  while (cleanups.length > 0) {
+    try {
+      await cleanups.pop()!();
+    } catch {
+      // Keep stopping the rest.
+    }
+  }
+});
+
+async function liveStudio(): Promise<Studio> {
+  const { studio } = await benchStudio(benchShow({ width: 320, height: 180, fps: 30 }));
+  cleanups.push(() => studio.dispose());
+  await waitUntil(() => studio.snapshot().sources.every((s) => s.state === 'live'), 20_000, 'cameras live');
+  return studio;
+}
+
+describe('removing a source', () => {
+  it('leaves every snapshot whole while its ffmpeg stops, whether it was live or reconnecting', async () => {
+    const studio = await liveStudio();
+    const port = await freePort();
+    const { id: feed } = (await studio.request('source:add', {
+      spec: { kind: 'networkFeed', name: 'Farm gate', url: `rtmp://127.0.0.1:${port}/live/gate` },
+    })) as { id: string };
+    await waitUntil(() => studio.snapshot().sources.find((s) => s.id === feed)?.state === 'reconnecting', 15_000, 'the feed reconnecting');
+    const live = studio.snapshot().sources.find((s) => s.id !== feed && s.id !== studio.snapshot().switcher.program)!.id;
+
+    for (const id of [feed, live]) {
+      const removing = studio.request('source:remove', { id });
+      // The request is under way: its worker is stopping.
+      const during = studio.snapshot();
+      expect(during.sources.map((s) => s.id)).not.toContain(id);
+      await removing;
+      expect(studio.snapshot().sources.map((s) => s.id)).not.toContain(id);
+    }
+    expect(studio.snapshot().sources).toHaveLength(2);
+  });
+});
