@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../test/support/nginxRtmp';
 import { launchChromium } from './support/chromium';
 import { startHostProcess, type HostProcess } from './support/hostProcess';
 
@@ -142,6 +143,28 @@ describe('control room', () => {
     await page.keyboard.press('Escape');
     await page.getByTestId('add-source-dialog').waitFor({ state: 'detached' });
     expect(await page.locator('[data-tally]').count()).toBe(before);
+  });
+
+  it('shows on its tile why a feed is not live, in words that say what to check', async () => {
+    const port = await freePort(); // nothing listens there: a camera that is switched off
+    await page.getByTestId('add-source-button').click();
+    await page.getByTestId('source-kind-networkFeed').click();
+    await page.getByTestId('source-name').fill('Farm gate');
+    await page.getByTestId('source-url').fill(`rtmp://127.0.0.1:${port}/live/gate`);
+    await page.getByTestId('add-source-submit').click();
+    const feed = page.locator('[data-tally]', { hasText: 'Farm gate' });
+    await attrOf(feed, 'data-state', 'reconnecting', 20_000);
+    const reason = feed.locator('[data-testid^="tile-reason-"]');
+    await expect.poll(() => reason.textContent(), { timeout: 10_000 }).toMatch(/^nothing answers at this address and port/);
+    expect(await reason.getAttribute('title')).toMatch(/\(ffmpeg: Connection refused\)$/);
+    // Clamped to three lines, so the slate keeps its label and the Retry button.
+    const box = await reason.boundingBox();
+    expect(box!.height).toBeLessThanOrEqual(3 * 16);
+    expect(await feed.locator('[data-testid^="restart-"]').isVisible()).toBe(true);
+    const id = (await feed.getAttribute('data-testid'))!.replace('tile-', '');
+    await page.getByTestId(`remove-${id}`).click();
+    await page.getByTestId(`remove-confirm-${id}`).click();
+    await feed.waitFor({ state: 'detached' });
   });
 
   it('goes live on the rehearsal ingest and locks the canvas on air', async () => {

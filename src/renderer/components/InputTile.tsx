@@ -50,7 +50,11 @@ export function InputTile({ input, tally, url, layout, sceneSourceNames, onPrevi
         {source && state !== 'live' && (
           <div className={`tile__slate tile__slate--${state}`}>
             <span>{badgeText[source.state]}</span>
-            {source.reason && <small data-testid={`tile-reason-${input.id}`}>{source.reason}</small>}
+            {source.reason && (
+              <small data-testid={`tile-reason-${input.id}`} title={source.reason}>
+                {source.reason}
+              </small>
+            )}
             {(state === 'error' || state === 'reconnecting') && (
               <button
                 className="btn btn--tiny"

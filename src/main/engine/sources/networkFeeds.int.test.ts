@@ -197,6 +197,28 @@ describe('network feeds from real servers', () => {
     expect(w.info().reconnects).toBeGreaterThanOrEqual(1);
   });
 
+  it('a feed that cannot play says what to check, from what each real server answered', async () => {
+    const nginx = await startNginxRtmp();
+    cleanups.push(() => nginx.stop());
+    const camera = await RtspServer.start(FEED_COLOUR, GOP_FRAMES);
+    cleanups.push(() => camera.stop());
+    const dir = mkdtempSync(join(tmpdir(), 'cuecast-web-'));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const web = await startNginxHttp(dir);
+    cleanups.push(() => web.stop());
+    const cases: [string, RegExp][] = [
+      [`${nginx.url}/nobody`, /^nothing is publishing this stream on the server/],
+      [`rtmp://127.0.0.1:${nginx.port}/wrongapp/cam`, /^the server closed the connection: check the application name/],
+      [`rtmps://localhost:${nginx.port}/live/cam`, /^the secure \(TLS\) connection failed/],
+      [`rtsp://127.0.0.1:${camera.port}/wrong`, /^the camera has no stream at this path \(RTSP 404\)/],
+      [`${web.httpsUrl}/missing.m3u8`, /^not found on the server \(HTTP 404\)/],
+    ];
+    const workers = cases.map(([url]) => worker(url));
+    for (const w of workers) w.start();
+    await waitFor('every feed to give up its first try', () => workers.every((w) => w.state === 'reconnecting'), 15_000);
+    cases.forEach(([url, reason], i) => expect(workers[i]!.info().reason, url).toMatch(reason));
+  });
+
   it('HLS over http:// and https:// from a web server', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'cuecast-hls-'));
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));

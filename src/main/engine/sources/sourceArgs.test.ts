@@ -1,11 +1,10 @@
-import { redactUrls } from '../redact';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { CanvasSettings, SourceSpec } from '../../../shared/model';
 import {
-  SUPPORTED_FEED_SCHEMES, barcodeHeight, buildSourceArgs, esc, ffmpegColor, frameBytes, isFlvFeed, operatorReason, previewSize,
+  SUPPORTED_FEED_SCHEMES, barcodeHeight, buildSourceArgs, esc, ffmpegColor, frameBytes, isFlvFeed, previewSize,
   validateSourceSpec,
 } from './sourceArgs';
 
@@ -184,18 +183,6 @@ describe('helpers', () => {
   it('escapes both filter levels', () => {
     expect(esc('a:b')).toBe('a\\\\:b');
     expect(esc('x,y')).toBe('x\\,y');
-  });
-
-  it('puts ffmpeg errors in the operator words without secrets', () => {
-    const feed: SourceSpec = { kind: 'networkFeed', name: 'R', url: 'rtmp://user:pw@ingest.example.com/live/SECRETKEY' };
-    expect(operatorReason('rtmp://user:pw@ingest.example.com/live/SECRETKEY: Connection refused', feed)).toBe('Connection refused');
-    expect(operatorReason('Connection to tcp://127.0.0.1:9 failed: Connection refused', feed)).toBe('Connection refused');
-    const other = operatorReason('Server error: rtmp://user:pw@ingest.example.com/live/SECRETKEY?token=abc rejected', feed);
-    expect(other).not.toMatch(/SECRETKEY|pw|token/);
-    expect(other).toContain('rtmp://ingest.example.com');
-    expect(redactUrls('see srt://h:9000?passphrase=hunter22')).toBe('see srt://h:9000');
-    const srt: SourceSpec = { kind: 'networkFeed', name: 'S', url: 'srt://h:9000?passphrase=hunter22' };
-    expect(operatorReason('srt://h:9000?passphrase=hunter22&mode=caller: Input/output error', srt)).toMatch(/^SRT connection failed/);
   });
 });
 

@@ -5,7 +5,6 @@
 //   fd 3  PCM, s16le 48 kHz stereo, always present (silence when the input has none);
 //   fd 4  preview MJPEG (image2pipe), ~10 fps, 320 px wide (180 px for portrait).
 import { accessSync, constants, existsSync, statSync, type Stats } from 'node:fs';
-import { redactUrls } from '../redact';
 import type { CanvasSettings, CaptureDeviceSpec, NetworkFeedSpec, SourceSpec, TestPatternSpec } from '../../../shared/model';
 
 import { AUDIO_CHANNELS, AUDIO_RATE, previewSize } from '../media/rawFormat';
@@ -339,24 +338,4 @@ function validateDevice(who: string, spec: CaptureDeviceSpec, platform: NodeJS.P
     if (!existsSync(spec.device)) return `${who}: capture device ${spec.device} does not exist (unplugged?)`;
   }
   return null;
-}
-
-/**
- * The first error ffmpeg printed, in the operator's words: the input's own URL or
- * path prefix is dropped ("tcp://…: Connection refused" → "Connection refused") and
- * any URL left is cut to scheme://host, so stream keys and passwords never show.
- */
-export function operatorReason(reason: string, spec: SourceSpec): string {
-  let text = reason.trim();
-  const input = spec.kind === 'mediaFile' ? spec.path : spec.kind === 'captureDevice' ? spec.device : null;
-  if (input && text.startsWith(`${input}: `)) text = text.slice(input.length + 2);
-  // ffmpeg prefixes the URL it opened (with our additions, like mode=caller).
-  text = text.replace(/^[a-z][a-z0-9+.-]*:\/\/\S*?: /i, '');
-  // "Connection to tcp://host:port failed: Connection refused" → "Connection refused".
-  text = text.replace(/^Connection to \S+ failed: /, '');
-  // libsrt reports a caller that found no listener, or was rejected, as a bare EIO.
-  if (spec.kind === 'networkFeed' && /^srt:/i.test(spec.url) && text === 'Input/output error') {
-    text = 'SRT connection failed (no listener answered, or it rejected the connection)';
-  }
-  return redactUrls(text);
 }

@@ -16,7 +16,8 @@ import { PcmRing, SILENCE_DB, peakDb } from './pcmRing';
 import { RestartPolicy } from './restartPolicy';
 import { greySlate, renderSlate, type Slate } from './slate';
 import { VideoIntake } from './videoIntake';
-import { AUDIO_CHANNELS, AUDIO_RATE, DEFAULT_FONT_FILE, buildSourceArgs, frameBytes, operatorReason, validateSourceSpec } from './sourceArgs';
+import { AUDIO_CHANNELS, AUDIO_RATE, DEFAULT_FONT_FILE, buildSourceArgs, frameBytes, validateSourceSpec } from './sourceArgs';
+import { operatorReason } from './sourceReasons';
 
 export interface SourceWorkerOptions {
   readonly id: string;
