@@ -5,22 +5,14 @@ import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { stopsAfterEach } from '../../../test/support/cleanups';
 import type { OutputInfo } from '../../shared/model';
 import { benchShow, benchStudio } from '../../../bench/support';
 import { startAuthServer, startNginxRtmp, waitUntil } from '../../../test/support/nginxRtmp';
 import type { Studio } from './studio';
 
-const cleanups: (() => Promise<unknown> | void)[] = [];
-afterEach(async () => {
-  while (cleanups.length > 0) {
-    try {
-      await cleanups.pop()!();
-    } catch {
-      // Keep stopping the rest.
-    }
-  }
-});
+const cleanups = stopsAfterEach();
 
 async function studioFor(): Promise<{ studio: Studio; dataDir: string }> {
   const made = await benchStudio(benchShow({ width: 640, height: 360, fps: 30 }));

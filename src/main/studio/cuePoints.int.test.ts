@@ -4,7 +4,8 @@
 // node-media-server relays data messages: every change must arrive both as SEI on
 // its programme frame and as a cue point whose time is that picture's PTS.
 // nginx-rtmp drops them (spec "AMF0"): SEI only. Judged on what the probe decoded.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { stopsAfterEach } from '../../../test/support/cleanups';
 import { sleep, startNginxRtmp, waitUntil } from '../../../test/support/nginxRtmp';
 import { startNodeMediaServer, type NodeMediaServer } from '../../../test/support/nodeMediaServer';
 import type { CommerceMetadata } from '../../shared/commerceMetadata';
@@ -22,17 +23,7 @@ const settings = { videoBitrateKbps: 1200, audioBitrateKbps: 128, keyframeInterv
 /** Programme frames after the first one of a run, one change each: on and off keyframes. */
 const OFFSETS = [12, 23, 30, 41, 52, 60, 67, 78, 90, 101, 113, 120];
 
-const cleanups: (() => Promise<unknown> | void)[] = [];
-afterEach(async () => {
-  // Newest first: probes and publishers before the servers they talk to.
-  while (cleanups.length > 0) {
-    try {
-      await cleanups.pop()!();
-    } catch {
-      // Keep stopping the rest.
-    }
-  }
-});
+const cleanups = stopsAfterEach();
 
 /** One coded access unit as the stage handed it to the outputs. */
 interface Coded {

@@ -5,7 +5,8 @@
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { stopsAfterEach } from '../../../test/support/cleanups';
 import type { CommerceMetadata } from '../../shared/commerceMetadata';
 import { FfmpegProgramEncoder } from '../engine/encoder/programEncoder';
 import { createMemoryLogger } from '../engine/logger';
@@ -18,17 +19,7 @@ const canvas = { width: 640, height: 360, fps: 30 } as const;
 const settings = { videoBitrateKbps: 1500, audioBitrateKbps: 128, keyframeIntervalSec: 1, x264Preset: 'ultrafast' } as const;
 const OFFSETS = [10, 25, 40];
 
-const cleanups: (() => Promise<unknown> | void)[] = [];
-afterEach(async () => {
-  // Every process the test started is stopped, even when it failed.
-  while (cleanups.length > 0) {
-    try {
-      await cleanups.pop()!();
-    } catch {
-      // Keep stopping the rest.
-    }
-  }
-});
+const cleanups = stopsAfterEach();
 
 function message(i: number): CommerceMetadata {
   if (i === 1) return { v: 1, kind: 'sales', sales: { orders: 3, units: 4, gmv: 59.5, currency: 'EUR' }, wallTimeMs: Date.now(), frame: 0 };

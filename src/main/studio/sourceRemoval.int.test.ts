@@ -2,21 +2,13 @@
 // hundred ms, to every client) while the source's ffmpeg stops. A snapshot taken in
 // between once listed the source with its worker already gone, and the TypeError in
 // that timer ended the whole host process.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { stopsAfterEach } from '../../../test/support/cleanups';
 import { benchShow, benchStudio } from '../../../bench/support';
 import { freePort, waitUntil } from '../../../test/support/nginxRtmp';
 import type { Studio } from './studio';
 
-const cleanups: (() => Promise<unknown> | void)[] = [];
-afterEach(async () => {
-  while (cleanups.length > 0) {
-    try {
-      await cleanups.pop()!();
-    } catch {
-      // Keep stopping the rest.
-    }
-  }
-});
+const cleanups = stopsAfterEach();
 
 async function liveStudio(): Promise<Studio> {
   const { studio } = await benchStudio(benchShow({ width: 320, height: 180, fps: 30 }));

@@ -8,7 +8,8 @@ import net from 'node:net';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { stopsAfterEach } from '../../../../test/support/cleanups';
 import { av1ObuStream, checkFlv, hevcAnnexB, type CheckedFlv } from '../../../../test/support/enhancedFlvCheck';
 import { freePort, sleep, startNginxRtmp, waitForPort, waitUntil } from '../../../../test/support/nginxRtmp';
 import { FfmpegProgramEncoder } from '../encoder/programEncoder';
@@ -26,10 +27,7 @@ import { buildHvcC, hevcParameterSets, isHevcKeyframe, splitAnnexB, toLengthPref
 import { adtsFrames, MpegTsReader, type TsAccessUnit } from './mpegtsReader';
 
 const FRAMES = 60;
-const cleanups: (() => Promise<unknown> | void)[] = [];
-afterEach(async () => {
-  while (cleanups.length > 0) await cleanups.pop()!();
-});
+const cleanups = stopsAfterEach();
 
 function tempDir(): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'cuecast-hevc-'));

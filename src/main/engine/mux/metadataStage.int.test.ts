@@ -7,7 +7,8 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { stopsAfterEach } from '../../../../test/support/cleanups';
 import { benchShow, benchStudio, CAMERA_COLOURS, sleep, waitFor } from '../../../../bench/support';
 import { startNginxRtmp } from '../../../../test/support/nginxRtmp';
 import { classifyIdentity, startProgramReader } from '../../../../test/support/programReader';
@@ -21,17 +22,7 @@ import { MetadataStage } from './metadataStage';
 import { CUECAST_SEI_UUID } from './seiWriter';
 
 const CUTS = 10;
-const cleanups: (() => Promise<unknown> | void)[] = [];
-afterEach(async () => {
-  // Every process this test started is stopped, in reverse order, even on failure.
-  while (cleanups.length > 0) {
-    try {
-      await cleanups.pop()!();
-    } catch {
-      // Keep stopping the rest.
-    }
-  }
-});
+const cleanups = stopsAfterEach();
 
 const OUR_UUID = [...CUECAST_SEI_UUID.toString('hex').matchAll(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/g)][0]!.slice(1).join('-');
 

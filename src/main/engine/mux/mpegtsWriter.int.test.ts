@@ -6,7 +6,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { stopsAfterEach } from '../../../../test/support/cleanups';
 import type { CommerceMetadata } from '../../../shared/commerceMetadata';
 import { FfmpegProgramEncoder, type VideoEncoderChoice } from '../encoder/programEncoder';
 import { createMemoryLogger } from '../logger';
@@ -24,16 +25,7 @@ const x265: VideoEncoderChoice = {
   codecArgs: ['-c:v', 'libx265', '-preset', 'ultrafast', '-tune', 'zerolatency', '-b:v', '1500k', '-g', '30', '-x265-params', 'log-level=error', '-pix_fmt', 'yuv420p'],
 };
 
-const cleanups: (() => Promise<unknown> | void)[] = [];
-afterEach(async () => {
-  while (cleanups.length > 0) {
-    try {
-      await cleanups.pop()!();
-    } catch {
-      // Keep cleaning up the rest.
-    }
-  }
-});
+const cleanups = stopsAfterEach();
 
 interface Recorded {
   readonly video: VideoConfig;

@@ -3,7 +3,8 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { stopsAfterEach } from '../../../../test/support/cleanups';
 import { decodeFrames, exitWithin, flvProducer, largestGapMs } from '../../../../test/support/streamProbe';
 // The verifier lives in the studio layer; tests of the engine may be judged by it.
 // eslint-disable-next-line no-restricted-imports
@@ -15,17 +16,7 @@ import { FlvRecorder } from './flvRecorder';
 import { canvas, carrierFrame, decodeVideo, explaining, probeChapters, product, recordShow } from './recording/recordedShowForTests';
 import { parseSidecar } from './recording/recordingSidecar';
 
-const cleanups: (() => Promise<unknown> | void)[] = [];
-afterEach(async () => {
-  // Every process the test started is stopped, even when it failed.
-  while (cleanups.length > 0) {
-    try {
-      await cleanups.pop()!();
-    } catch {
-      // Keep stopping the rest.
-    }
-  }
-});
+const cleanups = stopsAfterEach();
 function tempDir(): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'cuecast-rec-'));
   cleanups.push(() => rmSync(dir, { recursive: true, force: true }));

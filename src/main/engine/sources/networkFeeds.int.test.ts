@@ -10,7 +10,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { stopsAfterEach } from '../../../../test/support/cleanups';
 import { startNginxHttp } from '../../../../test/support/nginxHttp';
 import { startNginxRtmp } from '../../../../test/support/nginxRtmp';
 import { startNodeMediaServer } from '../../../../test/support/nodeMediaServer';
@@ -27,16 +28,7 @@ const FEED_COLOUR = '#2e6bd1';
 /** 4 s at 30 fps: commerce encoders use 2–4 s, and a player joining waits for the next. */
 const GOP_FRAMES = 120;
 
-const cleanups: (() => Promise<unknown> | void)[] = [];
-afterEach(async () => {
-  while (cleanups.length > 0) {
-    try {
-      await cleanups.pop()!();
-    } catch {
-      // Keep stopping the rest.
-    }
-  }
-});
+const cleanups = stopsAfterEach();
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 

@@ -3,7 +3,8 @@
 // extended timestamps, an aggregate message, status codes. (The server side uses the
 // engine's chunk code to make its bytes; the player under test shares none of it.)
 import net from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { stopsAfterEach } from '../../../../test/support/cleanups';
 import { freePort } from '../../../../test/support/nginxRtmp';
 import { decodeAmf0, encodeAmf0, type AmfValue } from '../../engine/mux/amf0';
 import { ChunkReader } from '../../engine/outputs/rtmp/chunkReader';
@@ -14,10 +15,7 @@ import { parseRtmpPlayUrl, playRtmp } from './rtmpPlayer';
 
 type Script = (name: string, args: AmfValue[], server: { send: (m: Omit<RtmpMessage, 'chunkStreamId'> & { chunkStreamId?: number }) => void; reply: (...v: AmfValue[]) => void; end: () => void }) => void;
 
-const cleanups: (() => Promise<unknown> | void)[] = [];
-afterEach(async () => {
-  while (cleanups.length > 0) await cleanups.pop()!();
-});
+const cleanups = stopsAfterEach();
 
 interface Scripted {
   readonly port: number;

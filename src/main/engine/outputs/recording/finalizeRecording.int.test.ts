@@ -4,7 +4,8 @@
 import { appendFileSync, copyFileSync, existsSync, mkdtempSync, openSync, readFileSync, readSync, closeSync, rmSync, truncateSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { stopsAfterEach } from '../../../../../test/support/cleanups';
 // The verifier lives in the studio layer; tests of the engine may be judged by it.
 // eslint-disable-next-line no-restricted-imports
 import { probeMetadata } from '../../../studio/metadataProbe';
@@ -16,17 +17,7 @@ import { parseSidecar, sidecarPathFor } from './recordingSidecar';
 
 const FRAME_MS = 1000 / canvas.fps;
 
-const cleanups: (() => Promise<unknown> | void)[] = [];
-afterEach(async () => {
-  // Every process the test started is stopped, even when it failed.
-  while (cleanups.length > 0) {
-    try {
-      await cleanups.pop()!();
-    } catch {
-      // Keep stopping the rest.
-    }
-  }
-});
+const cleanups = stopsAfterEach();
 function tempDir(): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'cuecast-finish-'));
   cleanups.push(() => rmSync(dir, { recursive: true, force: true }));

@@ -3,7 +3,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { stopsAfterEach } from '../../../../../test/support/cleanups';
 import { freePort, sleep, startAuthServer, startNginxRtmp, waitUntil, type NginxRtmp } from '../../../../../test/support/nginxRtmp';
 import { startTlsProxy } from '../../../../../test/support/tlsProxy';
 import { decodeFrames, exitWithin, flvProducer, largestGapMs, rtmpCapture } from '../../../../../test/support/streamProbe';
@@ -14,11 +15,7 @@ import type { FfmpegProcess } from '../../process/ffmpegProcess';
 import { RtmpPublisher } from './rtmpPublisher';
 
 const FRAME_MS = 1000 / 30;
-const cleanups: (() => Promise<unknown> | void)[] = [];
-afterEach(async () => {
-  // Newest first: publishers and readers before the server they talk to.
-  while (cleanups.length > 0) await cleanups.pop()!();
-});
+const cleanups = stopsAfterEach();
 
 function tempDir(): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'cuecast-rtmp-'));

@@ -4,7 +4,8 @@
 // parser. Each scheduled SEI must arrive in the access unit of its programme frame,
 // keyframes must repeat the state, and a relay that dies and comes back must see the
 // output reconnect by itself.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { stopsAfterEach } from '../../../../../test/support/cleanups';
 import { SrtRelay } from '../../../../../test/support/srtRelay';
 import type { CommerceMetadata } from '../../../../shared/commerceMetadata';
 // eslint-disable-next-line no-restricted-imports -- the independent verifier lives with the probe tool; only this test uses it
@@ -24,17 +25,7 @@ const x265: VideoEncoderChoice = {
   codecArgs: ['-c:v', 'libx265', '-preset', 'ultrafast', '-tune', 'zerolatency', '-b:v', '1500k', '-g', '30', '-x265-params', 'log-level=error', '-pix_fmt', 'yuv420p'],
 };
 
-const cleanups: (() => Promise<unknown> | void)[] = [];
-afterEach(async () => {
-  // Everything this test started is stopped, in reverse order, even on failure.
-  while (cleanups.length > 0) {
-    try {
-      await cleanups.pop()!();
-    } catch {
-      // Keep stopping the rest.
-    }
-  }
-});
+const cleanups = stopsAfterEach();
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 async function waitFor(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
