@@ -4,6 +4,7 @@
 // again on the same port, as a camera that reboots. Every wait is bounded.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { stopChild } from './childProcess';
 import { freePort } from './nginxRtmp';
 
 // Debian's interpreter, which has the GObject bindings; a python3 earlier on PATH may not.
@@ -58,9 +59,6 @@ export class RtspServer {
   async stop(): Promise<void> {
     const child = this.child;
     this.child = null;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
-    const gone = new Promise((r) => child.once('exit', r));
-    child.kill('SIGKILL');
-    await gone;
+    if (child) await stopChild(child);
   }
 }

@@ -3,6 +3,7 @@
 // killed (as a crashed relay or a cut link) and run again on the same ports.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createSocket } from 'node:dgram';
+import { stopChild } from './childProcess';
 
 export async function freeUdpPort(): Promise<number> {
   const socket = createSocket('udp4');
@@ -57,9 +58,6 @@ export class SrtRelay {
   async kill(): Promise<void> {
     const child = this.child;
     this.child = null;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
-    const gone = new Promise((r) => child.once('close', r));
-    child.kill('SIGKILL');
-    await gone;
+    if (child) await stopChild(child);
   }
 }

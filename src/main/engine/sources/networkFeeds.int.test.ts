@@ -11,6 +11,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { stopChild } from '../../../../test/support/childProcess';
 import { stopsAfterEach } from '../../../../test/support/cleanups';
 import { startNginxHttp } from '../../../../test/support/nginxHttp';
 import { startNginxRtmp } from '../../../../test/support/nginxRtmp';
@@ -45,13 +46,6 @@ function worker(url: string): SourceWorker {
   const w = new SourceWorker({ id: 'remote', spec: { kind: 'networkFeed', name: 'Remote', url }, canvas, ffmpegPath: 'ffmpeg', logger: createMemoryLogger() });
   cleanups.push(() => w.dispose());
   return w;
-}
-
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const gone = new Promise((r) => child.once('exit', r));
-  child.kill('SIGKILL');
-  await gone;
 }
 
 /** A remote camera's encoder: the feed colour and a 1 kHz tone, H.264 + AAC, real time. */
