@@ -340,7 +340,7 @@ export class Studio {
     if (this.statePending || this.disposed) return;
     this.statePending = setTimeout(() => {
       this.statePending = null;
-      if (!this.disposed) this.emit('studio:state', this.snapshot());
+      if (!this.disposed) this.broadcastState();
     }, STATE_MIN_INTERVAL_MS);
   }
 
@@ -352,7 +352,20 @@ export class Studio {
     if (this.disposed) return;
     if (this.statePending) clearTimeout(this.statePending);
     this.statePending = null;
-    this.emit('studio:state', this.snapshot());
+    this.broadcastState();
+  }
+
+  /**
+   * Reporting state must never end the show: it runs in timers, where a throw would
+   * take the whole process (and the programme) down. A failure is logged and the next
+   * change reports again.
+   */
+  private broadcastState(): void {
+    try {
+      this.emit('studio:state', this.snapshot());
+    } catch (err) {
+      this.log('error', `Could not report the studio's state: ${(err as Error).message}`);
+    }
   }
 
   /** Ordered, time-limited shutdown: outputs, encoder and switcher, sources, ingest. */

@@ -1,8 +1,8 @@
 // Removing a source mid-show: the studio keeps reporting state (snapshots every few
 // hundred ms, to every client) while the source's ffmpeg stops. A snapshot taken in
 // between once listed the source with its worker already gone, and the TypeError in
-// that timer ended the whole host process.
-import { describe, expect, it } from 'vitest';
+// that timer ended the whole host process; state reporting now also survives its own bugs.
+import { describe, expect, it, vi } from 'vitest';
 import { stopsAfterEach } from '../../../test/support/cleanups';
 import { benchShow, benchStudio } from '../../../bench/support';
 import { freePort, waitUntil } from '../../../test/support/nginxRtmp';
@@ -36,5 +36,18 @@ describe('removing a source', () => {
       expect(studio.snapshot().sources.map((s) => s.id)).not.toContain(id);
     }
     expect(studio.snapshot().sources).toHaveLength(2);
+  });
+});
+
+describe('reporting state', () => {
+  it('a failure while reporting state is logged, and the studio goes on', async () => {
+    const studio = await liveStudio();
+    const frame = studio.snapshot().health.programFrame;
+    vi.spyOn(studio, 'snapshot').mockImplementationOnce(() => {
+      throw new TypeError("Cannot read properties of undefined (reading 'info')");
+    });
+    studio.changed();
+    await waitUntil(() => studio.logEntriesCopy().some((e) => e.message.startsWith("Could not report the studio's state: Cannot read")), 2000, 'the error logged');
+    await waitUntil(() => studio.snapshot().health.programFrame > frame + 15, 5000, 'the programme going on');
   });
 });
