@@ -2,12 +2,13 @@
 // HTTP and HTTPS (a throw-away self-signed certificate), as a CDN origin serves HLS.
 // Its own config in a temp prefix, 127.0.0.1 on free ports, one process
 // (master_process off) that stop() kills by PID. Every wait is bounded.
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { stopChild } from './childProcess';
 import { freePort, waitForPort } from './nginxRtmp';
+import { writeSelfSignedCert } from './selfSignedCert';
 
 export interface NginxHttp {
   /** http://127.0.0.1:PORT */
@@ -22,12 +23,7 @@ export async function startNginxHttp(root: string): Promise<NginxHttp> {
   let httpsPort = await freePort();
   while (httpsPort === httpPort) httpsPort = await freePort();
   const prefix = mkdtempSync(path.join(tmpdir(), 'cuecast-nginx-http-'));
-  execFileSync(
-    'openssl',
-    ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=localhost',
-      '-keyout', path.join(prefix, 'key.pem'), '-out', path.join(prefix, 'cert.pem')],
-    { stdio: 'ignore', timeout: 15_000 },
-  );
+  const { certPath, keyPath } = writeSelfSignedCert(prefix);
   const temp = (name: string): string => `${name}_temp_path ${path.join(prefix, name)};`;
   const conf = [
     'daemon off;',
@@ -42,8 +38,8 @@ export async function startNginxHttp(root: string): Promise<NginxHttp> {
     '  server {',
     `    listen 127.0.0.1:${httpPort};`,
     `    listen 127.0.0.1:${httpsPort} ssl;`,
-    `    ssl_certificate ${path.join(prefix, 'cert.pem')};`,
-    `    ssl_certificate_key ${path.join(prefix, 'key.pem')};`,
+    `    ssl_certificate ${certPath};`,
+    `    ssl_certificate_key ${keyPath};`,
     `    root ${root};`,
     '    add_header Cache-Control no-cache;',
     '  }',

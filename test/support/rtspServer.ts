@@ -24,7 +24,12 @@ export class RtspServer {
   /** Starts on a free port; the caller must stop() it. */
   static async start(colour: string, gopFrames: number): Promise<RtspServer> {
     const server = new RtspServer(await freePort(), colour.replace('#', ''), gopFrames);
-    await server.run();
+    try {
+      await server.run();
+    } catch (err) {
+      await server.stop(); // never left running when the caller gets no handle to stop it
+      throw err;
+    }
     return server;
   }
 

@@ -1,12 +1,12 @@
 // An RTMPS front for nginx-rtmp (which speaks no TLS itself): a TLS server with a
 // throw-away self-signed certificate for "localhost" that pipes every connection to
 // a plain TCP port — how RTMPS ingests terminate TLS in front of their RTMP servers.
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import tls from 'node:tls';
+import { writeSelfSignedCert } from './selfSignedCert';
 
 export interface TlsProxy {
   readonly port: number;
@@ -20,14 +20,9 @@ export interface TlsProxy {
 export async function startTlsProxy(targetPort: number): Promise<TlsProxy> {
   const dir = mkdtempSync(path.join(tmpdir(), 'cuecast-tls-'));
   try {
-    execFileSync(
-      'openssl',
-      ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost',
-        '-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem')],
-      { stdio: 'ignore', timeout: 15_000 },
-    );
-    const cert = readFileSync(path.join(dir, 'cert.pem'));
-    const key = readFileSync(path.join(dir, 'key.pem'));
+    const { certPath, keyPath } = writeSelfSignedCert(dir);
+    const cert = readFileSync(certPath);
+    const key = readFileSync(keyPath);
     const serverNames: (string | false)[] = [];
     const sockets = new Set<net.Socket>();
     const server = tls.createServer({ cert, key }, (client) => {
