@@ -2,12 +2,19 @@
 // real nginx-rtmp; a scripted sequence of cuts is read back from the server and
 // decoded. Each cut must be on air on the programme frame the studio announced when it
 // took the command (the first frame after it), with the old camera on the frame
-// before, and the stream must have no missing or repeated programme frame.
+// before, and the stream must have no missing or repeated programme frame. Between
+// cuts, each camera's own frames (its burned-in barcode) must follow one another on
+// the programme with none repeated or skipped: the frame synchroniser's job.
 import { createMemoryLogger } from '../src/main/engine/logger';
 import { RtmpPublisher } from '../src/main/engine/outputs/rtmp/rtmpPublisher';
 import { startNginxRtmp } from '../test/support/nginxRtmp';
 import { classifyIdentity, startProgramReader, type DecodedFrame } from '../test/support/programReader';
 import { benchShow, benchStudio, CAMERA_COLOURS, sleep, waitFor } from './support';
+
+export interface SourceSteps {
+  readonly repeated: number;
+  readonly skipped: number;
+}
 
 export interface CutAccuracyResult {
   readonly cuts: number;
@@ -19,6 +26,13 @@ export interface CutAccuracyResult {
   readonly programmeFramesMissing: number;
   readonly programmeFramesRepeated: number;
   readonly timestampGapsOverOneFrame: number;
+  /**
+   * A camera's own frames while it is on air, from its barcode: programme frames that
+   * repeat the camera frame before, and camera frames that never reached the
+   * programme. Within three frames of a cut, and over the whole read.
+   */
+  readonly sourceFramesAroundCuts: SourceSteps;
+  readonly sourceFramesAll: SourceSteps;
   readonly decodedFrames: number;
 }
 
@@ -79,6 +93,23 @@ export async function runCutAccuracy(options: { cuts: number; width?: number; he
       if (reader.frames[i].ptsMs - reader.frames[i - 1].ptsMs > interval + 1) gaps++;
     }
 
+    // A camera's own frame numbers, programme frame after programme frame, while on air:
+    // around each cut (three frames either side) and over the whole read.
+    const nearCut = new Set(cuts.flatMap((c) => [-3, -2, -1, 0, 1, 2, 3].map((d) => c.frame + d)));
+    const sourceSteps = { around: { repeated: 0, skipped: 0 }, all: { repeated: 0, skipped: 0 } };
+    for (let i = 1; i < numbers.length; i++) {
+      if (numbers[i] !== numbers[i - 1] + 1) continue;
+      const a = byFrame.get(numbers[i - 1])!;
+      const b = byFrame.get(numbers[i])!;
+      if (a.camera !== b.camera || a.camera < 0) continue;
+      const step = (b.barcode - a.barcode + 65536) % 65536;
+      const near = nearCut.has(numbers[i - 1]) && nearCut.has(numbers[i]);
+      for (const tally of near ? [sourceSteps.around, sourceSteps.all] : [sourceSteps.all]) {
+        if (step === 0) tally.repeated++;
+        else if (step > 1 && step < 1000) tally.skipped += step - 1;
+      }
+    }
+
     const framesLate: number[] = [];
     let wrongBefore = 0;
     for (const cut of cuts) {
@@ -97,6 +128,8 @@ export async function runCutAccuracy(options: { cuts: number; width?: number; he
       programmeFramesMissing: missing,
       programmeFramesRepeated: repeated,
       timestampGapsOverOneFrame: gaps,
+      sourceFramesAroundCuts: sourceSteps.around,
+      sourceFramesAll: sourceSteps.all,
       decodedFrames: reader.frames.length,
     };
   } finally {

@@ -131,7 +131,7 @@ export class ProgramPipeline {
   }
 
   private onTick(tick: ClockTick): void {
-    const out = this.switcher.render(tick.frame);
+    const out = this.switcher.render(tick.frame, tick.dueAt);
     const accepted = this.encoderValue.write(tick.frame, out.video, out.audio);
     this.programFrames++;
     this.fpsWindow.push(performance.now());

@@ -1,9 +1,10 @@
 // One camera or feed = one supervised ffmpeg (DESIGN.md §1). The worker reads that
-// process's raw frames, PCM and preview JPEGs as fast as they come and keeps only the
-// latest frame; the programme clock asks for a frame on every tick and always gets
-// one at once: the latest, or the NO SIGNAL slate when the source has been silent for
-// noSignalAfterMs. A process that stalls is killed by a watchdog; one that ends or
-// fails is restarted with backoff, so the source comes back by itself.
+// process's raw frames, PCM and preview JPEGs as fast as they come; a frame
+// synchroniser keeps the few the programme may still show. The programme clock asks
+// for a frame on every tick and always gets one at once: the one scheduled for that
+// tick, or the NO SIGNAL slate when the source has been silent for noSignalAfterMs. A
+// process that stalls is killed by a watchdog; one that ends or fails is restarted
+// with backoff, so the source comes back by itself.
 import { existsSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import type { CanvasSettings, SourceInfo, SourceSpec, SourceState } from '../../../shared/model';
@@ -11,6 +12,7 @@ import type { Logger } from '../logger';
 import { releaseFrame } from '../media/framePool';
 import { FfmpegProcess, type ProcessExit } from '../process/ffmpegProcess';
 import { cleanLogLine } from '../process/ffmpegOutput';
+import { FrameSync } from './frameSync';
 import { JpegSplitter } from './jpegSplitter';
 import { PcmRing, SILENCE_DB, peakDb } from './pcmRing';
 import { RestartPolicy } from './restartPolicy';
@@ -76,7 +78,7 @@ export class SourceWorker {
   private readonly video: VideoIntake;
   private readonly jpegs = new JpegSplitter();
   private readonly ring = new PcmRing({ sampleRate: AUDIO_RATE, channels: AUDIO_CHANNELS, maxLatencyMs: 250 });
-  private latestFrame: Buffer | null = null;
+  private readonly frames: FrameSync<Buffer>;
   private lastFrameAt = -Infinity;
   private latestJpeg: Buffer | null = null;
   private frameTimes: number[] = [];
@@ -101,6 +103,7 @@ export class SourceWorker {
     this.fontFile = options.fontFile !== undefined ? options.fontFile : existsSync(DEFAULT_FONT_FILE) ? DEFAULT_FONT_FILE : null;
     this.policy = options.restartPolicy ?? new RestartPolicy();
     this.video = new VideoIntake(frameBytes(options.canvas));
+    this.frames = new FrameSync({ periodMs: 1000 / options.canvas.fps, release: releaseFrame });
     this.slate = greySlate(options.canvas);
   }
 
@@ -160,18 +163,22 @@ export class SourceWorker {
     this.watchdog = null;
     await this.stopProcess();
     this.video.detach();
-    if (this.latestFrame) releaseFrame(this.latestFrame);
-    this.latestFrame = null;
+    this.frames.reset();
     this.setState('stopped', null);
     this.frameListeners.clear();
     this.previewListeners.clear();
     this.changeListeners.clear();
   }
 
-  /** Never blocks: the latest frame if it is fresh, else the slate. */
-  frameForTick(): Buffer {
-    if (this.latestFrame && this.hasSignal(performance.now())) return this.latestFrame;
-    return this.slate.frame;
+  /**
+   * Never blocks. For the programme tick due at `dueAt` (performance.now() clock): the
+   * frame the synchroniser schedules for it (frameSync.ts); without a tick, the newest
+   * frame. The slate when the source has been silent too long.
+   */
+  frameForTick(dueAt?: number): Buffer {
+    if (!this.hasSignal(performance.now())) return this.slate.frame;
+    const frame = dueAt === undefined ? this.frames.latest() : this.frames.frameAt(dueAt);
+    return frame ?? this.slate.frame;
   }
 
   takeAudio(samplesPerChannel: number): { pcm: Buffer; peakDb: number } {
@@ -271,10 +278,9 @@ export class SourceWorker {
     }
     const now = performance.now();
     const receivedAtMs = performance.timeOrigin + now;
-    // Only the newest is kept: a frame nobody picked up goes back to the pool.
-    const previous = this.latestFrame;
-    this.latestFrame = frame;
-    if (previous) releaseFrame(previous);
+    // A new process is a new stream: its frame numbers start again.
+    if (this.framesThisProcess === 0) this.frames.reset();
+    this.frames.push(frame, now);
     this.lastFrameAt = now;
     const seq = this.framesThisProcess++;
     this.frameTimes.push(now);

@@ -11,7 +11,8 @@ import { isYuvaOverlay, prepareOverlay, type OverlayImage, type YuvaOverlay } fr
 
 /** What the switcher needs of a source (SourceWorker provides it). */
 export interface FrameSource {
-  frameForTick(): Buffer;
+  /** The frame for the tick due at `dueAt` (performance.now() clock), asked once or more per tick. */
+  frameForTick(dueAt?: number): Buffer;
   takeAudio(samplesPerChannel: number): { pcm: Buffer; peakDb: number };
 }
 
@@ -223,8 +224,11 @@ export class Switcher {
     return this.programPeak;
   }
 
-  /** Render programme frame `frame`. Called by the clock, once per frame, in order. */
-  render(frame: number): ProgramOutput {
+  /**
+   * Render programme frame `frame`, due at `dueAt` (performance.now() clock; sources
+   * pick the frame scheduled for that moment). Called by the clock, once per frame, in order.
+   */
+  render(frame: number, dueAt?: number): ProgramOutput {
     this.finishTransitionIfDue(frame);
     if (this.overlays.advance(frame)) {
       const visible = this.overlays.visibleOn();
@@ -241,8 +245,8 @@ export class Switcher {
     const t = this.active;
     if (t) {
       const p = (frame - t.startFrame) / (t.endFrame - t.startFrame);
-      const from = this.renderInput(t.from);
-      const to = this.renderInput(t.to);
+      const from = this.renderInput(t.from, dueAt);
+      const to = this.renderInput(t.to, dueAt);
       if (t.kind === 'mix') {
         video = blend(from, to, p);
       } else {
@@ -251,7 +255,7 @@ export class Switcher {
       }
       audio = this.audioFor(t.from, t.to, p, audioBySource);
     } else {
-      video = this.renderInput(this.programId);
+      video = this.renderInput(this.programId, dueAt);
       audio = this.audioFor(this.programId, null, 0, audioBySource);
     }
     this.programPeak = peakOf(audio);
@@ -269,13 +273,13 @@ export class Switcher {
     }
   }
 
-  private renderInput(id: string | null): Buffer {
+  private renderInput(id: string | null, dueAt: number | undefined): Buffer {
     if (!id) return this.black;
     const source = this.sources.get(id);
-    if (source) return source.frameForTick();
+    if (source) return source.frameForTick(dueAt);
     const scene = this.scenes.get(id);
     if (!scene) return this.black;
-    const [a, b] = scene.sources.map((s) => this.sources.get(s)?.frameForTick() ?? this.black);
+    const [a, b] = scene.sources.map((s) => this.sources.get(s)?.frameForTick(dueAt) ?? this.black);
     return scene.layout === 'pip' ? pictureInPicture(this.geometry, a, b) : sideBySide(this.geometry, a, b);
   }
 
