@@ -14,11 +14,11 @@ import { FfmpegProcess, type ProcessExit } from '../process/ffmpegProcess';
 import { cleanLogLine } from '../process/ffmpegOutput';
 import { FrameSync } from './frameSync';
 import { JpegSplitter } from './jpegSplitter';
-import { PcmRing, SILENCE_DB, peakDb } from './pcmRing';
 import { RestartPolicy } from './restartPolicy';
+import { SourceAudio } from './sourceAudio';
 import { greySlate, renderSlate, type Slate } from './slate';
 import { VideoIntake } from './videoIntake';
-import { AUDIO_CHANNELS, AUDIO_RATE, DEFAULT_FONT_FILE, buildSourceArgs, frameBytes, validateSourceSpec } from './sourceArgs';
+import { DEFAULT_FONT_FILE, buildSourceArgs, frameBytes, validateSourceSpec } from './sourceArgs';
 import { operatorReason } from './sourceReasons';
 
 export interface SourceWorkerOptions {
@@ -41,7 +41,6 @@ export interface SourceWorkerOptions {
 type Listener<T> = (value: T) => void;
 
 const WATCHDOG_INTERVAL_MS = 100;
-const LEVEL_WINDOW_MS = 250;
 const MAX_REASON_CHARS = 160;
 
 export class SourceWorker {
@@ -77,14 +76,11 @@ export class SourceWorker {
 
   private readonly video: VideoIntake;
   private readonly jpegs = new JpegSplitter();
-  private readonly ring = new PcmRing({ sampleRate: AUDIO_RATE, channels: AUDIO_CHANNELS, maxLatencyMs: 250 });
+  private readonly audio = new SourceAudio();
   private readonly frames: FrameSync<Buffer>;
   private lastFrameAt = -Infinity;
   private latestJpeg: Buffer | null = null;
   private frameTimes: number[] = [];
-  private levelDb = SILENCE_DB;
-  private levelWindowPeak = SILENCE_DB;
-  private levelWindowStart = 0;
   private slate: Slate;
 
   private readonly frameListeners = new Set<(seq: number, receivedAtMs: number) => void>();
@@ -182,12 +178,7 @@ export class SourceWorker {
   }
 
   takeAudio(samplesPerChannel: number): { pcm: Buffer; peakDb: number } {
-    if (!this.hasSignal(performance.now())) {
-      this.ring.clear();
-      return { pcm: Buffer.alloc(Math.max(0, Math.floor(samplesPerChannel)) * 2 * AUDIO_CHANNELS), peakDb: SILENCE_DB };
-    }
-    const pcm = this.ring.take(samplesPerChannel);
-    return { pcm, peakDb: this.ring.lastPeakDb };
+    return this.audio.take(samplesPerChannel, this.hasSignal(performance.now()));
   }
 
   latestPreview(): Buffer | null {
@@ -211,7 +202,6 @@ export class SourceWorker {
   info(): SourceInfo {
     const now = performance.now();
     const fps = this.frameTimes.filter((t) => now - t <= 1000).length;
-    const level = this.hasSignal(now) && now - this.levelWindowStart <= 2 * LEVEL_WINDOW_MS ? this.levelDb : SILENCE_DB;
     return {
       id: this.id,
       spec: this.spec,
@@ -219,7 +209,7 @@ export class SourceWorker {
       reason: this.reasonValue,
       fps,
       reconnects: this.reconnects,
-      audioLevelDb: Math.round(level * 10) / 10,
+      audioLevelDb: this.audio.level(now, this.hasSignal(now)),
     };
   }
 
@@ -249,7 +239,7 @@ export class SourceWorker {
     this.killReason = null;
     this.recentLog = [];
     this.jpegs.reset();
-    this.ring.clear();
+    this.audio.clear();
     this.inputLacksAudio = false;
     proc.onLog((line) => {
       if (/:a(:\d+)?\W.*matches no streams/.test(line.text)) this.inputLacksAudio = true;
@@ -294,15 +284,7 @@ export class SourceWorker {
 
   private onAudio(proc: FfmpegProcess, chunk: Buffer): void {
     if (proc !== this.process) return;
-    this.ring.push(chunk);
-    // The meter follows what arrives, whether or not the programme takes it.
-    const now = performance.now();
-    this.levelWindowPeak = Math.max(this.levelWindowPeak, peakDb(chunk));
-    if (now - this.levelWindowStart >= LEVEL_WINDOW_MS) {
-      this.levelDb = this.levelWindowPeak;
-      this.levelWindowPeak = SILENCE_DB;
-      this.levelWindowStart = now;
-    }
+    this.audio.push(chunk, performance.now());
   }
 
   private onPreviewChunk(proc: FfmpegProcess, chunk: Buffer): void {

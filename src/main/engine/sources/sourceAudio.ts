@@ -1,0 +1,48 @@
+// A source's audio on its way to the programme: the PCM queue the programme clock takes
+// one tick's worth from, and the level meter the multiview shows. The meter follows
+// what arrives, whether or not the programme takes it, so an off-air microphone still
+// shows that it is live.
+import { AUDIO_CHANNELS, AUDIO_RATE } from '../media/rawFormat';
+import { PcmRing, SILENCE_DB, peakDb } from './pcmRing';
+
+/** The meter shows the loudest peak of each window this long. */
+const LEVEL_WINDOW_MS = 250;
+
+export class SourceAudio {
+  private readonly ring = new PcmRing({ sampleRate: AUDIO_RATE, channels: AUDIO_CHANNELS, maxLatencyMs: 250 });
+  private levelDb = SILENCE_DB;
+  private windowPeak = SILENCE_DB;
+  private windowStart = 0;
+
+  /** PCM from the source's ffmpeg; `now` on performance.now()'s clock. */
+  push(chunk: Buffer, now: number): void {
+    this.ring.push(chunk);
+    this.windowPeak = Math.max(this.windowPeak, peakDb(chunk));
+    if (now - this.windowStart >= LEVEL_WINDOW_MS) {
+      this.levelDb = this.windowPeak;
+      this.windowPeak = SILENCE_DB;
+      this.windowStart = now;
+    }
+  }
+
+  /** One tick's samples; silence (and an emptied queue) while the source has no signal. */
+  take(samplesPerChannel: number, hasSignal: boolean): { pcm: Buffer; peakDb: number } {
+    if (!hasSignal) {
+      this.ring.clear();
+      return { pcm: Buffer.alloc(Math.max(0, Math.floor(samplesPerChannel)) * 2 * AUDIO_CHANNELS), peakDb: SILENCE_DB };
+    }
+    const pcm = this.ring.take(samplesPerChannel);
+    return { pcm, peakDb: this.ring.lastPeakDb };
+  }
+
+  /** The meter's reading, dBFS to a tenth; silence once nothing has arrived for two windows. */
+  level(now: number, hasSignal: boolean): number {
+    const level = hasSignal && now - this.windowStart <= 2 * LEVEL_WINDOW_MS ? this.levelDb : SILENCE_DB;
+    return Math.round(level * 10) / 10;
+  }
+
+  /** A new process: forget audio queued from the old one. */
+  clear(): void {
+    this.ring.clear();
+  }
+}
