@@ -6,20 +6,18 @@ import type { EncoderProbeSnapshot, LogEntry, SceneInfo, SourceSpec, StudioSnaps
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RundownState } from '../commerce/rundown/rundownState';
-import { chooseAutoEncoder } from '../engine/encoder/autoEncoder';
-import { destinationPreset, presetForIngestUrl } from '../engine/encoder/destinationPresets';
-import { probeEncoders } from '../engine/encoder/encoderProbe';
 import type { Logger } from '../engine/logger';
 import { RehearsalIngest, REHEARSAL_KEY } from '../engine/outputs/rehearsalIngest';
 import { ProgramPipeline } from '../engine/programPipeline';
 import { SwitcherError } from '../engine/switcher/switcher';
 import { MetadataStage } from '../engine/mux/metadataStage';
 import { CpuMonitor } from './cpuMonitor';
-import { pickLiveEncoder, videoEncodeSettingsOf, type LiveEncoderPick } from './encoderSelection';
+import { pickLiveEncoder, type LiveEncoderPick } from './encoderSelection';
 import { FfmpegProgramEncoder } from '../engine/encoder/programEncoder';
 import { MetadataTimeline } from './metadataTimeline';
 import { OutputManager } from './outputManager';
 import { StudioCommerce } from './studioCommerce';
+import { StudioEncoderProbe } from './studioEncoderProbe';
 import type { SecretBox } from './secretBox';
 import type { ShowConfig, ShowStore } from './showStore';
 import { createRequestHandlers, type RequestHandlers } from './studioRequests';
@@ -58,7 +56,6 @@ export class Studio {
   private cpuPercent = 0;
   private disposed = false;
   previewUrlTemplate: string | null = null;
-  encoderProbe: EncoderProbeSnapshot | null = null;
   /** Commerce metadata into the programme's access units, between encoder and outputs. */
   readonly metadata = new MetadataStage();
   /** What was sent into the stream and when, for the timeline panel. */
@@ -67,7 +64,7 @@ export class Studio {
   readonly commerce: StudioCommerce;
   /** The encoder the live path runs now. */
   private liveEncoder: LiveEncoderPick | null = null;
-  private readonly probeAbort = new AbortController();
+  private readonly encoderProbes: StudioEncoderProbe;
 
   constructor(private readonly options: StudioOptions) {
     this.show = options.show;
@@ -88,6 +85,16 @@ export class Studio {
     for (const output of this.show.outputs) {
       this.outputs.add(output.builtIn && this.rehearsal ? { ...output, target: this.rehearsal.url, sealedKey: options.secrets.encrypt(REHEARSAL_KEY) } : output);
     }
+    this.encoderProbes = new StudioEncoderProbe({
+      ffmpegPath: options.ffmpegPath,
+      dataDir: options.dataDir ?? null,
+      outputs: this.outputs,
+      currentShow: () => this.show,
+      isDisposed: () => this.disposed,
+      log: (level, message) => this.log(level, message),
+      changed: () => this.changed(),
+      onProbed: () => this.followEncoderChoice(),
+    });
     this.pipeline = this.buildPipeline(this.show);
     const dataDir = options.dataDir ?? tmpdir();
     this.commerce = new StudioCommerce(this, options.rundown ?? new RundownState({ version: 1, title: 'Rundown', segments: [] }, dataDir, null), join(dataDir, 'product-images'));
@@ -106,48 +113,19 @@ export class Studio {
     if (this.options.probeEncodersAtStart ?? true) this.probeEncoders(false);
   }
 
-  /**
-   * Starts a probe in the background (separate ffmpeg processes, never blocking a
-   * request) and answers with the current state; a probe already running is not doubled.
-   */
+  /** Starts an encoder probe in the background unless one runs; answers with its state. */
   probeEncoders(force: boolean): EncoderProbeSnapshot {
-    if (this.encoderProbe?.state === 'probing' || this.disposed) return this.encoderProbe ?? this.probeSnapshot('failed', null);
-    const canvas = this.show.canvas;
-    this.encoderProbe = this.probeSnapshot('probing', this.encoderProbe?.result ?? null);
-    this.changed();
-    const cacheFile = this.options.dataDir ? join(this.options.dataDir, 'encoderProbe.json') : null;
-    probeEncoders({ ffmpegPath: this.options.ffmpegPath, canvas, cacheFile, force, signal: this.probeAbort.signal })
-      .then((result) => {
-        this.encoderProbe = this.probeSnapshot('done', result);
-        this.followEncoderChoice();
-        const auto = this.encoderProbe.auto;
-        if (!result.fromCache) this.log('info', `Encoder probe: ${result.encoders.filter((e) => e.state === 'working').length} working of ${result.encoders.length} in ${result.totalMs} ms`);
-        if (auto) this.log(auto.holdsRate ? 'info' : 'warn', `Auto encoder: ${auto.reason}`);
-      })
-      .catch((err: unknown) => {
-        this.encoderProbe = { ...this.probeSnapshot('failed', this.encoderProbe?.result ?? null), error: (err as Error).message };
-      })
-      .finally(() => {
-        this.changed();
-        // The canvas changed while this probe ran: its result is for the old canvas.
-        if (!this.disposed && this.show.canvas !== canvas) this.probeEncoders(false);
-      });
-    return this.encoderProbe;
+    return this.encoderProbes.start(force);
   }
 
-  /** Auto's choice is recomputed from the last result for the current canvas and outputs. */
-  probeSnapshot(state: EncoderProbeSnapshot['state'], result: EncoderProbeSnapshot['result']): EncoderProbeSnapshot {
-    const canvas = this.show.canvas;
-    const sameCanvas = result && result.canvas.width === canvas.width && result.canvas.height === canvas.height && result.canvas.fps === canvas.fps;
-    // The rehearsal ingest is ffmpeg 5.1 on this machine: it cannot read Enhanced RTMP.
-    const rehearsal = { ...destinationPreset('custom'), name: 'Rehearsal (local)', codecs: ['h264' as const] };
-    const destinations = this.outputs
-      .info()
-      .filter((o) => o.kind === 'rtmp')
-      .map((o) => (o.rehearsal ? rehearsal : presetForIngestUrl(o.target)));
-    const settings = videoEncodeSettingsOf(this.show.encoder);
-    const auto = result && sameCanvas ? chooseAutoEncoder({ probe: result, canvas, destinations, settings }) : null;
-    return { state, result, auto, error: null };
+  /** The last encoder probe with Auto's choice for the show as it is now. */
+  encoderProbeNow(): EncoderProbeSnapshot | null {
+    return this.encoderProbes.forNow();
+  }
+
+  /** The last encoder probe, as taken (null before the first). */
+  get encoderProbe(): EncoderProbeSnapshot | null {
+    return this.encoderProbes.last;
   }
 
   get ffmpegPath(): string {
@@ -217,7 +195,7 @@ export class Studio {
       // Auto follows the outputs and bitrate as they change, between probes.
       metadata: { timeline: this.metadataTimeline.entriesSnapshot(), ...this.metadata.stats() },
       commerce: this.commerce.info(),
-      encoderProbe: this.encoderProbe && { ...this.probeSnapshot(this.encoderProbe.state, this.encoderProbe.result), error: this.encoderProbe.error },
+      encoderProbe: this.encoderProbes.forNow(),
     };
   }
 
@@ -374,7 +352,7 @@ export class Studio {
     this.disposed = true;
     if (this.healthTimer) clearInterval(this.healthTimer);
     if (this.statePending) clearTimeout(this.statePending);
-    this.probeAbort.abort();
+    this.encoderProbes.dispose();
     await withDeadline(this.commerce.dispose(), 2000);
     await withDeadline(this.outputs.dispose(), 3000);
     await withDeadline(this.pipeline.dispose(), 5000);

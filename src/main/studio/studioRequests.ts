@@ -121,9 +121,8 @@ export function createRequestHandlers(studio: Studio): RequestHandlers {
     },
     'encoder:probe': ({ force }) => studio.probeEncoders(force ?? false),
     'encoder:capabilities': () => {
-      const probe = studio.encoderProbe;
-      const current = probe ? studio.probeSnapshot(probe.state, probe.result) : null;
-      return { result: current?.result ?? null, auto: current?.auto ?? null, probing: probe?.state === 'probing' };
+      const current = studio.encoderProbeNow();
+      return { result: current?.result ?? null, auto: current?.auto ?? null, probing: current?.state === 'probing' };
     },
 
     'metadata:send': ({ cut, ...fields }) => {
