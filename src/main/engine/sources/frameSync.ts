@@ -49,7 +49,6 @@ export class FrameSync<F> {
   /** Arrived and not yet shown, oldest first. */
   private waiting: Waiting<F>[] = [];
   private shown: F | null = null;
-  private shownIndex = -1;
   private nextIndex = 0;
   private delays: number[] = [];
   private offsetMs: number | null = null;
@@ -100,7 +99,6 @@ export class FrameSync<F> {
     this.waiting = this.waiting.slice(pick + 1);
     if (this.shown !== null) this.release(this.shown);
     this.shown = chosen.frame;
-    this.shownIndex = chosen.index;
     return this.shown;
   }
 
@@ -109,18 +107,12 @@ export class FrameSync<F> {
     return this.waiting.length ? this.waiting[this.waiting.length - 1].frame : this.shown;
   }
 
-  /** Index of the frame shown last (from 0 after reset), -1 before any. */
-  get shownFrameIndex(): number {
-    return this.shownIndex;
-  }
-
   /** A new stream begins (the source's process restarted): let go of everything. */
   reset(): void {
     for (const w of this.waiting) this.release(w.frame);
     if (this.shown !== null) this.release(this.shown);
     this.waiting = [];
     this.shown = null;
-    this.shownIndex = -1;
     this.nextIndex = 0;
     this.delays = [];
     this.offsetMs = null;
