@@ -78,6 +78,18 @@ describe('FrameSync', () => {
     expect(cadence(shown, 30)).toEqual({ repeats: 1, skipped: 1 });
   });
 
+  it("ignores frames that come early in a burst (a file's loop drains its decoder): held to their time, none lost", () => {
+    // Every 120 frames the last three come at once with the one before them, then
+    // the next loop starts on time: a decoder flushed at the end of a looping file.
+    const arrival = (i: number) => {
+      const inLoop = i % 120;
+      const base = (j: number) => 20 + j * PERIOD + jitter(j, 2);
+      return inLoop >= 117 ? base(i - inLoop + 116) : base(i);
+    };
+    const { shown } = run(arrival, 20);
+    expect(cadence(shown, 90)).toEqual({ repeats: 0, skipped: 0 });
+  });
+
   it('a source whose clock runs fast drops one frame per frame of drift, no more', () => {
     const fast = PERIOD / 1.001; // 0.1 % fast: 0.9 frames over 30 s
     const { shown } = run((i) => 20 + i * fast + jitter(i, 3), 30);

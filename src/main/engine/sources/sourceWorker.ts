@@ -99,7 +99,12 @@ export class SourceWorker {
     this.fontFile = options.fontFile !== undefined ? options.fontFile : existsSync(DEFAULT_FONT_FILE) ? DEFAULT_FONT_FILE : null;
     this.policy = options.restartPolicy ?? new RestartPolicy();
     this.video = new VideoIntake(frameBytes(options.canvas));
-    this.frames = new FrameSync({ periodMs: 1000 / options.canvas.fps, release: releaseFrame });
+    const periodMs = 1000 / options.canvas.fps;
+    // A file has no latency to protect, and ffmpeg's -re paces it in ~10 ms steps (its
+    // frames land over ~30 ms of each interval): it may hold up to a frame, which keeps
+    // its sound ahead of its picture by less than viewers can detect (~45 ms).
+    const maxHoldMs = options.spec.kind === 'mediaFile' ? periodMs : periodMs / 2;
+    this.frames = new FrameSync({ periodMs, maxHoldMs, release: releaseFrame });
     this.slate = greySlate(options.canvas);
   }
 
