@@ -120,7 +120,9 @@ async function main(): Promise<void> {
   if (latency) {
     rows.push({
       figure: '4. latency 1080p30, camera → ingest',
-      measured: `p50 ${latency.p50Ms} ms, p95 ${latency.p95Ms} ms, max ${latency.maxMs} ms (${latency.samples} frames)`,
+      measured:
+        `at the ingest: p50 ${latency.p50Ms} ms, p95 ${latency.p95Ms} ms, max ${latency.maxMs} ms (${latency.samples} frames); ` +
+        `decoded by a viewer: p50 ${latency.decoded.p50Ms} ms, p95 ${latency.decoded.p95Ms} ms`,
       target: 'p95 ≤ 150 ms',
       pass: latency.p95Ms <= 150,
     });
