@@ -2,12 +2,11 @@
 // HTTP and HTTPS (a throw-away self-signed certificate), as a CDN origin serves HLS.
 // Its own config in a temp prefix, 127.0.0.1 on free ports, one process
 // (master_process off) that stop() kills by PID. Every wait is bounded.
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { stopChild } from './childProcess';
-import { freePort, waitForPort } from './nginxRtmp';
+import { freePort, launchNginx, waitForPort } from './nginxRtmp';
 import { writeSelfSignedCert } from './selfSignedCert';
 
 export interface NginxHttp {
@@ -46,11 +45,7 @@ export async function startNginxHttp(root: string): Promise<NginxHttp> {
     '}',
     '',
   ].join('\n');
-  const confPath = path.join(prefix, 'nginx.conf');
-  writeFileSync(confPath, conf);
-  const child = spawn('nginx', ['-p', prefix, '-c', confPath, '-e', path.join(prefix, 'error.log')], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
+  const { child, stderr } = launchNginx(prefix, conf);
   let stopped = false;
   const stop = async (): Promise<void> => {
     if (stopped) return;
@@ -63,7 +58,7 @@ export async function startNginxHttp(root: string): Promise<NginxHttp> {
     await waitForPort(httpsPort, 5000, child);
   } catch (err) {
     await stop();
-    throw new Error(`nginx (HTTP) did not start: ${(err as Error).message}\n${stderr}`);
+    throw new Error(`nginx (HTTP) did not start: ${(err as Error).message}\n${stderr()}`);
   }
   return { httpUrl: `http://127.0.0.1:${httpPort}`, httpsUrl: `https://127.0.0.1:${httpsPort}`, stop };
 }

@@ -7,6 +7,7 @@ import http from 'node:http';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { stopChild } from './childProcess';
 
 const MODULE = '/usr/lib/nginx/modules/ngx_rtmp_module.so';
 
@@ -69,12 +70,7 @@ export async function startNginxRtmp(options: NginxRtmpOptions = {}): Promise<Ng
     '}',
     '',
   ].join('\n');
-  const confPath = path.join(prefix, 'nginx.conf');
-  writeFileSync(confPath, conf);
-  const child = spawn('nginx', ['-p', prefix, '-c', confPath, '-e', errorLogPath], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr?.on('data', (c: Buffer) => (stderr += c.toString()));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const { child, stderr } = launchNginx(prefix, conf);
   const errorLog = (): string => {
     try {
       return readFileSync(errorLogPath, 'utf8');
@@ -86,7 +82,7 @@ export async function startNginxRtmp(options: NginxRtmpOptions = {}): Promise<Ng
   const stop = async (signal: NodeJS.Signals = 'SIGTERM'): Promise<void> => {
     if (!stopped) {
       stopped = true;
-      await killAndWait(child, exited, signal);
+      await stopChild(child, signal);
       rmSync(prefix, { recursive: true, force: true });
     }
   };
@@ -94,19 +90,24 @@ export async function startNginxRtmp(options: NginxRtmpOptions = {}): Promise<Ng
     await waitForPort(port, options.startTimeoutMs ?? 5000, child);
   } catch (err) {
     await stop('SIGKILL');
-    throw new Error(`nginx-rtmp did not start on ${port}: ${(err as Error).message}\n${stderr}`);
+    throw new Error(`nginx-rtmp did not start on ${port}: ${(err as Error).message}\n${stderr()}`);
   }
   const waitForPlayer = (name: string, timeoutMs = 10_000): Promise<void> =>
     waitUntil(() => errorLog().includes(`play: name='${name}'`), timeoutMs, `a player of "${name}"`);
   return { port, url: `rtmp://127.0.0.1:${port}/live`, pid: child.pid!, errorLog, waitForPlayer, stop };
 }
 
-async function killAndWait(child: ChildProcess, exited: Promise<void>, signal: NodeJS.Signals): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  child.kill(signal);
-  const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
-  await exited;
-  clearTimeout(timer);
+/**
+ * Writes `conf` into the prefix and starts nginx on it (errors to prefix/error.log,
+ * where each config sends them); stderr is kept for the message when it does not start.
+ */
+export function launchNginx(prefix: string, conf: string): { child: ChildProcess; stderr: () => string } {
+  const confPath = path.join(prefix, 'nginx.conf');
+  writeFileSync(confPath, conf);
+  const child = spawn('nginx', ['-p', prefix, '-c', confPath, '-e', path.join(prefix, 'error.log')], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let text = '';
+  child.stderr?.on('data', (c: Buffer) => (text += c.toString()));
+  return { child, stderr: () => text };
 }
 
 /** Resolves once something accepts TCP on the port; rejects after timeoutMs. */
