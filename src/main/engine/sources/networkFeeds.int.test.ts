@@ -107,6 +107,23 @@ describe('network feeds from real servers', () => {
     expect(w.info().reconnects).toBeGreaterThanOrEqual(1);
   });
 
+  it('a video-only rtmp:// feed shows its picture with silence; the silent retry does not wait out the audio probe again', async () => {
+    const nginx = await startNginxRtmp();
+    cleanups.push(() => nginx.stop());
+    remoteEncoder(['-an', '-f', 'flv', `${nginx.url}/cam`], 60); // a 2 s GOP
+    await sleep(1000);
+    const logger = createMemoryLogger();
+    const w = new SourceWorker({ id: 'remote', spec: { kind: 'networkFeed', name: 'Remote', url: `${nginx.url}/cam` }, canvas, ffmpegPath: 'ffmpeg', logger });
+    cleanups.push(() => w.dispose());
+    w.start();
+    await waitFor('the first connection to find no audio', () => logger.lines.some((l) => l.includes('input has no audio')), 20_000);
+    // The first connection waited FLV_PROBE_US (6 s of stream time) for an audio stream.
+    // The retry must not: it needs the next keyframe (≤ 2 s here) and a brief look.
+    const retryTook = await waitFor('the picture, with generated silence', () => w.state === 'live' && showsFeed(w.frameForTick()), 15_000);
+    expect(retryTook).toBeLessThan(5000);
+    expect(w.info().audioLevelDb).toBe(-120);
+  });
+
   it('rtmps:// through a TLS front to nginx-rtmp', async () => {
     const nginx = await startNginxRtmp();
     cleanups.push(() => nginx.stop());

@@ -140,6 +140,10 @@ describe('buildSourceArgs: media files, feeds and devices', () => {
       expect(args, url).not.toContain('nobuffer');
       expect(after(args, '-i')).toBe(url);
     }
+    // Once a feed is known to carry no audio, its retry has no second stream to wait for.
+    const silent = buildSourceArgs({ kind: 'networkFeed', name: 'R', url: 'rtmp://h/live/s' }, canvas, { audio: 'silence' });
+    expect(after(silent, '-analyzeduration')).toBe('500000');
+    expect(silent).not.toContain('nobuffer');
     expect(isFlvFeed('https://cdn.example/live/index.m3u8')).toBe(false);
     expect(isFlvFeed('http://h/feed.ts')).toBe(false);
     expect(isFlvFeed('srt://h:9000')).toBe(false);

@@ -23,6 +23,8 @@ const IO_TIMEOUT_US = '5000000';
 const FLV_PROBE_US = '6000000';
 /** Ends the wait for audio early on a feed that carries video only (~1.3 s at 6 Mb/s). */
 const FLV_PROBE_BYTES = '1000000';
+/** A feed known to have no audio: enough stream time to settle the video's parameters. */
+const VIDEO_ONLY_FLV_PROBE_US = '500000';
 
 export interface SourceArgsOptions {
   /** Font for burned-in text; null lets fontconfig pick one. */
@@ -58,7 +60,7 @@ export function buildSourceArgs(spec: SourceSpec, canvas: CanvasSettings, option
       // -stream_loop -1 loops the file forever; -re reads it at its own pace.
       return normalisedArgs(['-stream_loop', '-1', '-re', '-i', spec.path], canvas, options, true);
     case 'networkFeed':
-      return normalisedArgs(networkInput(spec), canvas, options, false);
+      return normalisedArgs(networkInput(spec, options.audio ?? 'input'), canvas, options, false);
     case 'captureDevice':
       return captureArgs(spec, canvas, options);
   }
@@ -131,7 +133,7 @@ export function isFlvFeed(url: string): boolean {
   }
 }
 
-function networkInput(spec: NetworkFeedSpec): string[] {
+function networkInput(spec: NetworkFeedSpec, audio: 'input' | 'silence'): string[] {
   const scheme = spec.url.slice(0, spec.url.indexOf(':')).toLowerCase();
   let url = spec.url;
   const extra: string[] = [];
@@ -150,7 +152,7 @@ function networkInput(spec: NetworkFeedSpec): string[] {
     default:
       extra.push('-rw_timeout', IO_TIMEOUT_US);
   }
-  return [...liveProbe(spec.url), ...extra, '-i', url];
+  return [...liveProbe(spec.url, audio), ...extra, '-i', url];
 }
 
 /**
@@ -163,9 +165,15 @@ function networkInput(spec: NetworkFeedSpec): string[] {
  * against a 4 s GOP: 3 of 3 joins failed). FLV feeds probe until both streams have
  * appeared, up to FLV_PROBE_US of stream time, and keep what the probe read: `nobuffer`
  * would throw away the keyframe that ended the probe and wait another whole GOP.
+ * A feed already found to carry no audio ('silence') has nothing to wait for once its
+ * video is there, yet ffmpeg's FLV probe waits the whole window for a second stream:
+ * the retry probes briefly, so a video-only feed's picture comes one window sooner.
  */
-function liveProbe(url: string): string[] {
-  if (isFlvFeed(url)) return ['-analyzeduration', FLV_PROBE_US, '-probesize', FLV_PROBE_BYTES, '-flags', 'low_delay'];
+function liveProbe(url: string, audio: 'input' | 'silence'): string[] {
+  if (isFlvFeed(url)) {
+    const window = audio === 'silence' ? VIDEO_ONLY_FLV_PROBE_US : FLV_PROBE_US;
+    return ['-analyzeduration', window, '-probesize', FLV_PROBE_BYTES, '-flags', 'low_delay'];
+  }
   return ['-analyzeduration', '500000', '-probesize', '200000', '-fflags', 'nobuffer', '-flags', 'low_delay'];
 }
 

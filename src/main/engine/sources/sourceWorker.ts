@@ -346,9 +346,10 @@ export class SourceWorker {
       this.launch();
       return;
     }
-    // A remote encoder that comes back may carry audio again: a lost feed asks for the
+    // A remote encoder that comes back may carry audio again: a lost feed, or a silent
+    // retry that showed nothing (its brief probe may have seen only audio), asks for the
     // input's audio on the next connection rather than staying silent for the show.
-    if (this.spec.kind === 'networkFeed' && this.framesThisProcess > 0) this.audioMode = 'input';
+    if (this.spec.kind === 'networkFeed') this.audioMode = 'input';
     let reason = this.killReason;
     if (!reason) {
       if (exit.code === 0 && !exit.signal) reason = this.spec.kind === 'networkFeed' || this.spec.kind === 'captureDevice' ? 'feed ended' : 'ended';
