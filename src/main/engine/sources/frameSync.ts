@@ -14,8 +14,9 @@
 // earlier by a clear margin (one skip), so it does not flap. The extra delay is capped:
 // a frame later than maxHoldMs past the window's earliest was held up, not jittered; it
 // is shown as soon as it arrives, as before, and does not move the schedule. Frames
-// that come early wait for their time. A source running at a slightly different clock (a real camera) drifts
-// through the window and costs one repeat or skip per frame of drift, as it must.
+// that come early wait for their time. A source running at a slightly different clock
+// (a real camera) drifts through the window and costs one repeat or skip per frame of
+// drift, as it must.
 export interface FrameSyncOptions<F> {
   /** The programme frame interval, ms. */
   readonly periodMs: number;

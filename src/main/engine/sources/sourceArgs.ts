@@ -23,8 +23,11 @@ const IO_TIMEOUT_US = '5000000';
 const FLV_PROBE_US = '6000000';
 /** Ends the wait for audio early on a feed that carries video only (~1.3 s at 6 Mb/s). */
 const FLV_PROBE_BYTES = '1000000';
-/** A feed known to have no audio: enough stream time to settle the video's parameters. */
-const VIDEO_ONLY_FLV_PROBE_US = '500000';
+/** Feeds whose streams are declared up front, and FLV feeds known to carry no audio. */
+const SHORT_PROBE_US = '500000';
+
+/** Where a source's audio comes from: its input, or generated silence (it has none). */
+export type AudioMode = 'input' | 'silence';
 
 export interface SourceArgsOptions {
   /** Font for burned-in text; null lets fontconfig pick one. */
@@ -33,7 +36,7 @@ export interface SourceArgsOptions {
    * 'input': take the input's first audio stream; 'silence': generate silence because
    * the input has none (the worker learns this from ffmpeg's "matches no streams").
    */
-  readonly audio?: 'input' | 'silence';
+  readonly audio?: AudioMode;
   /**
    * Where raw frames go: stdout, or a Unix socket ffmpeg listens on. The socket lets
    * main read straight into pooled frame buffers (Node's onread), which measured a
@@ -133,7 +136,7 @@ export function isFlvFeed(url: string): boolean {
   }
 }
 
-function networkInput(spec: NetworkFeedSpec, audio: 'input' | 'silence'): string[] {
+function networkInput(spec: NetworkFeedSpec, audio: AudioMode): string[] {
   const scheme = spec.url.slice(0, spec.url.indexOf(':')).toLowerCase();
   let url = spec.url;
   const extra: string[] = [];
@@ -169,12 +172,12 @@ function networkInput(spec: NetworkFeedSpec, audio: 'input' | 'silence'): string
  * video is there, yet ffmpeg's FLV probe waits the whole window for a second stream:
  * the retry probes briefly, so a video-only feed's picture comes one window sooner.
  */
-function liveProbe(url: string, audio: 'input' | 'silence'): string[] {
+function liveProbe(url: string, audio: AudioMode): string[] {
   if (isFlvFeed(url)) {
-    const window = audio === 'silence' ? VIDEO_ONLY_FLV_PROBE_US : FLV_PROBE_US;
-    return ['-analyzeduration', window, '-probesize', FLV_PROBE_BYTES, '-flags', 'low_delay'];
+    const probeUs = audio === 'silence' ? SHORT_PROBE_US : FLV_PROBE_US;
+    return ['-analyzeduration', probeUs, '-probesize', FLV_PROBE_BYTES, '-flags', 'low_delay'];
   }
-  return ['-analyzeduration', '500000', '-probesize', '200000', '-fflags', 'nobuffer', '-flags', 'low_delay'];
+  return ['-analyzeduration', SHORT_PROBE_US, '-probesize', '200000', '-fflags', 'nobuffer', '-flags', 'low_delay'];
 }
 
 function captureArgs(spec: CaptureDeviceSpec, canvas: CanvasSettings, options: SourceArgsOptions): string[] {

@@ -18,7 +18,7 @@ import { RestartPolicy } from './restartPolicy';
 import { SourceAudio } from './sourceAudio';
 import { greySlate, renderSlate, type Slate } from './slate';
 import { VideoIntake } from './videoIntake';
-import { DEFAULT_FONT_FILE, buildSourceArgs, frameBytes, validateSourceSpec } from './sourceArgs';
+import { DEFAULT_FONT_FILE, buildSourceArgs, frameBytes, validateSourceSpec, type AudioMode } from './sourceArgs';
 import { operatorReason } from './sourceReasons';
 
 export interface SourceWorkerOptions {
@@ -69,7 +69,7 @@ export class SourceWorker {
   private recentLog: string[] = [];
   /** ffmpeg said the input has no audio stream to map. */
   private inputLacksAudio = false;
-  private audioMode: 'input' | 'silence' = 'input';
+  private audioMode: AudioMode = 'input';
   private restartTimer: NodeJS.Timeout | null = null;
   private watchdog: NodeJS.Timeout | null = null;
   private lastSlatePreviewAt = 0;
