@@ -7,7 +7,7 @@
 // rely on the studio's own bookkeeping.
 import { createMemoryLogger } from '../src/main/engine/logger';
 import { RtmpPublisher } from '../src/main/engine/outputs/rtmp/rtmpPublisher';
-import { parseRtmpPlayUrl, playRtmp } from '../src/main/studio/probe/rtmpPlayer';
+import { parseRtmpPlayUrl, playRtmp } from '../src/main/engine/play/rtmpPlayer';
 import { startNginxRtmp } from '../test/support/nginxRtmp';
 import { startProgramReader } from '../test/support/programReader';
 import { benchShow, benchStudio, percentile, round, sleep, waitFor } from './support';

@@ -16,7 +16,7 @@ import { MetadataStage } from '../engine/mux/metadataStage';
 import { RtmpPublisher } from '../engine/outputs/rtmp/rtmpPublisher';
 import { solidFrame } from '../engine/switcher/frameOps';
 import { probeMetadata, type ProbeMessage, type ProbeTimeline } from './metadataProbe';
-import { parseRtmpPlayUrl, playRtmp } from './probe/rtmpPlayer';
+import { parseRtmpPlayUrl, playRtmp } from '../engine/play/rtmpPlayer';
 
 const canvas = { width: 640, height: 360, fps: 30 } as const;
 const settings = { videoBitrateKbps: 1200, audioBitrateKbps: 128, keyframeIntervalSec: 1, x264Preset: 'ultrafast' } as const;

@@ -1,19 +1,20 @@
 // `cuecast probe`: reads a stream as a platform would and lists the commerce metadata
-// in it (issue 4 "Verifier"). Deliberately independent of the writer: its own RTMP
-// player, FLV tag reader, NAL walker, SEI parser and AMF0 decoder (under probe/), so
-// a bug in src/main/engine shows up here instead of being mirrored.
+// in it (issue 4 "Verifier"). Deliberately independent of the writer: its own FLV
+// tag reader, NAL walker and SEI parser (under probe/), and a player and AMF0 decoder
+// (engine/play/) that share nothing with the publisher's chunk or AMF0 code, so a bug
+// in the writing side shows up here instead of being mirrored.
 // Facts: /work/shared/specs/flv-rtmp-sei.md.
 import { probeMpegtsMetadata } from './probeMpegts';
 import { closeSync, existsSync, openSync, readFileSync, readSync } from 'node:fs';
 import { readThroughFfmpeg } from './probe/ffmpegRemux';
 import { FlvMetadataReader } from './probe/flvMetadataReader';
-import { isHttpFlvUrl, readHttpFlv } from './probe/httpFlv';
+import { isHttpFlvUrl, readHttpFlv } from '../engine/play/httpFlv';
 import { readLive } from './probe/liveRead';
 import { ProbeError, type ProbeMessage, type ProbeTimeline } from './probe/probeTypes';
 import { FlvTagTimeline } from './probe/tagTimeline';
-import { parseRtmpPlayUrl, playRtmp } from './probe/rtmpPlayer';
+import { parseRtmpPlayUrl, playRtmp } from '../engine/play/rtmpPlayer';
 
-export { readAmf0, type Amf0Value } from './probe/amf0Codec';
+export { readAmf0, type Amf0Value } from '../engine/play/amf0Codec';
 export { FlvMetadataReader } from './probe/flvMetadataReader';
 export { ProbeError, type ProbeCuePoint, type ProbeMessage, type ProbeTimeline } from './probe/probeTypes';
 export { stripEmulationPrevention, userDataPayloads } from './probe/seiPayloads';

@@ -8,6 +8,7 @@ import { accessSync, constants, existsSync, statSync, type Stats } from 'node:fs
 import type { CanvasSettings, CaptureDeviceSpec, NetworkFeedSpec, SourceSpec, TestPatternSpec } from '../../../shared/model';
 
 import { AUDIO_CHANNELS, AUDIO_RATE, previewSize } from '../media/rawFormat';
+import { isHttpFlvUrl } from '../play/httpFlv';
 
 export { AUDIO_CHANNELS, AUDIO_RATE, previewSize };
 export const PREVIEW_FPS = 10;
@@ -127,13 +128,7 @@ function barcodeFilters(W: number, H: number): string[] {
  */
 export function isFlvFeed(url: string): boolean {
   const scheme = url.slice(0, url.indexOf(':')).toLowerCase();
-  if (scheme === 'rtmp' || scheme === 'rtmps') return true;
-  if (scheme !== 'http' && scheme !== 'https') return false;
-  try {
-    return new URL(url).pathname.toLowerCase().endsWith('.flv');
-  } catch {
-    return false;
-  }
+  return scheme === 'rtmp' || scheme === 'rtmps' || isHttpFlvUrl(url);
 }
 
 function networkInput(spec: NetworkFeedSpec, audio: AudioMode): string[] {

@@ -1,5 +1,6 @@
 // What `cuecast probe` reports (issue 4 "Verifier"), shared by every reader under
 // probe/: one message per SEI or cue point, placed on a video access unit.
+import { PlayError } from '../../engine/play/playError';
 
 /** The fields an onCuePoint data message carries itself (spec "AMF0"). */
 export interface ProbeCuePoint {
@@ -36,4 +37,5 @@ export interface ProbeTimeline {
   readonly videoFrames: number;
 }
 
-export class ProbeError extends Error {}
+/** The probe's own errors; the player it reads RTMP with throws the base class. */
+export class ProbeError extends PlayError {}

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { CommerceMetadata } from '../../../shared/commerceMetadata';
 import { decodeAmf0 } from '../../engine/mux/amf0';
 import { commerceCuePointBody } from '../../engine/outputs/rtmp/cuePoint';
-import { readAllAmf0, writeAmf0 } from './amf0Codec';
+import { readAllAmf0, writeAmf0 } from '../../engine/play/amf0Codec';
 import { CUECAST_SEI_UUID } from './seiPayloads';
 import { FlvTagTimeline, TAG_AUDIO, TAG_SCRIPT, TAG_VIDEO } from './tagTimeline';
 import { CUECAST_SEI_UUID as WRITER_UUID } from '../../engine/mux/seiWriter';

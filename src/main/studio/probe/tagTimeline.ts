@@ -1,7 +1,7 @@
 // The probe's FLV-tag-level logic: video, audio and script tags (or the RTMP
 // messages that carry the same bodies) in, SEI and cue points out, each placed on a
 // video access unit with its PTS. Facts: specs/flv-rtmp-sei.md "FLV", "AMF0".
-import { readAmf0, type Amf0Value } from './amf0Codec';
+import { readAmf0, type Amf0Value } from '../../engine/play/amf0Codec';
 import type { ProbeMessage } from './probeTypes';
 import { accessUnitSei } from './seiPayloads';
 

@@ -1,12 +1,14 @@
-// The probe plays an RTMP(S) stream as a platform's player would: handshake, connect,
+// Plays an RTMP(S) stream as a platform's player would: handshake, connect,
 // createStream, play, then audio, video and data messages as the server relays them.
-// Its own code (RTMP spec 1.0 §5, §7.2.2; specs/flv-rtmp-sei.md "RTMP publish"): a
-// verifier that shared the publisher's path would repeat its mistakes.
+// Two users: the metadata probe (`cuecast probe`, studio/probe) and a network feed's
+// first look at what it carries (sources/feedAudioPeek.ts). Its own code (RTMP spec
+// 1.0 §5, §7.2.2; specs/flv-rtmp-sei.md "RTMP publish"): a verifier that shared the
+// publisher's path would repeat its mistakes.
 import { randomBytes } from 'node:crypto';
 import net from 'node:net';
 import tls from 'node:tls';
 import { readAllAmf0, writeAmf0, type Amf0Arg, type Amf0Value } from './amf0Codec';
-import { ProbeError } from './probeTypes';
+import { PlayError } from './playError';
 import { RtmpChunkParser, type RtmpInMessage } from './rtmpChunkParser';
 
 export interface RtmpPlayTarget {
@@ -24,11 +26,11 @@ export interface RtmpPlayTarget {
 /** rtmp[s]://host[:port]/app/stream[?query]: the first path segment is the app. */
 export function parseRtmpPlayUrl(url: string): RtmpPlayTarget {
   const m = /^(rtmps?):\/\/([^/?#]+)\/([^/?#]+)\/([^#]+)$/i.exec(url);
-  if (!m) throw new ProbeError('an RTMP URL to play needs an app and a stream name: rtmp://host[:port]/app/stream');
+  if (!m) throw new PlayError('an RTMP URL to play needs an app and a stream name: rtmp://host[:port]/app/stream');
   const secure = m[1]!.toLowerCase() === 'rtmps';
   const authority = m[2]!.slice(m[2]!.lastIndexOf('@') + 1);
   const hostPort = /^(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(authority);
-  if (!hostPort) throw new ProbeError(`bad host in RTMP URL: "${authority}"`);
+  if (!hostPort) throw new PlayError(`bad host in RTMP URL: "${authority}"`);
   const host = hostPort[1]!.replace(/^\[|\]$/g, '');
   const port = hostPort[2] ? Number(hostPort[2]) : secure ? 443 : 1935;
   const app = m[3]!;
@@ -71,7 +73,7 @@ const END_CODES = new Set(['NetStream.Play.Stop', 'NetStream.Play.Complete', 'Ne
 
 /**
  * Plays until the server ends the stream or `signal` aborts (resolves), or fails
- * (rejects with a ProbeError that never contains the stream name).
+ * (rejects with a PlayError that never contains the stream name).
  */
 export function playRtmp(options: RtmpPlayOptions): Promise<void> {
   const { target, signal } = options;
@@ -89,11 +91,11 @@ export function playRtmp(options: RtmpPlayOptions): Promise<void> {
     const socket = target.secure
       ? tls.connect({ host: target.host, port: target.port, servername: net.isIP(target.host) ? undefined : target.host })
       : net.connect({ host: target.host, port: target.port });
-    const connectTimer = setTimeout(() => end(new ProbeError(`cannot read ${target.shown}: no answer from ${where} within ${options.connectTimeoutMs} ms (stuck at ${phase})`)), options.connectTimeoutMs);
+    const connectTimer = setTimeout(() => end(new PlayError(`cannot read ${target.shown}: no answer from ${where} within ${options.connectTimeoutMs} ms (stuck at ${phase})`)), options.connectTimeoutMs);
     const onAbort = (): void => end(null);
     signal.addEventListener('abort', onAbort, { once: true });
 
-    function end(err: ProbeError | null): void {
+    function end(err: PlayError | null): void {
       if (phase === 'done') return;
       phase = 'done';
       clearTimeout(connectTimer);
@@ -119,15 +121,15 @@ export function playRtmp(options: RtmpPlayOptions): Promise<void> {
       try {
         onBytes(data);
       } catch (err) {
-        end(err instanceof ProbeError ? err : new ProbeError(`cannot read ${target.shown}: ${(err as Error).message}`));
+        end(err instanceof PlayError ? err : new PlayError(`cannot read ${target.shown}: ${(err as Error).message}`));
       }
     });
     socket.on('error', (err: NodeJS.ErrnoException) => {
       const why = err.code === 'ECONNREFUSED' ? 'connection refused' : err.code === 'ENOTFOUND' ? 'host not found' : err.message;
-      end(phase === 'playing' ? null : new ProbeError(`cannot read ${target.shown}: ${why}`));
+      end(phase === 'playing' ? null : new PlayError(`cannot read ${target.shown}: ${why}`));
     });
     // A server that ends the session after playing began ends the stream; before, it refused us.
-    socket.on('close', () => end(phase === 'playing' ? null : new ProbeError(`cannot read ${target.shown}: ${where} closed the connection during ${phase}`)));
+    socket.on('close', () => end(phase === 'playing' ? null : new PlayError(`cannot read ${target.shown}: ${where} closed the connection during ${phase}`)));
 
     function onBytes(data: Buffer): void {
       let chunks = data;
@@ -135,7 +137,7 @@ export function playRtmp(options: RtmpPlayOptions): Promise<void> {
         pending = Buffer.concat([pending, data]);
         // S0 + S1, answered at once with C2 (= S1 echoed), then S2 (§5.2.5).
         if (!c2Sent && pending.length >= 1 + HANDSHAKE_BYTES) {
-          if (pending[0] !== 3) throw new ProbeError(`cannot read ${target.shown}: the server speaks RTMP version ${pending[0]}`);
+          if (pending[0] !== 3) throw new PlayError(`cannot read ${target.shown}: the server speaks RTMP version ${pending[0]}`);
           socket.write(pending.subarray(1, 1 + HANDSHAKE_BYTES));
           c2Sent = true;
         }
@@ -214,7 +216,7 @@ export function playRtmp(options: RtmpPlayOptions): Promise<void> {
       const code = typeof status.code === 'string' ? status.code : '';
       const detail = code || String(name);
       if (name === '_result' && txn === TX_CONNECT) {
-        if (code && code !== 'NetConnection.Connect.Success') return end(new ProbeError(`cannot read ${target.shown}: the server refused the connection (${detail})`));
+        if (code && code !== 'NetConnection.Connect.Success') return end(new PlayError(`cannot read ${target.shown}: the server refused the connection (${detail})`));
         phase = 'createStream';
         command(0, CS_COMMAND, 'createStream', TX_CREATE_STREAM, null);
       } else if (name === '_result' && txn === TX_CREATE_STREAM) {
@@ -225,9 +227,9 @@ export function playRtmp(options: RtmpPlayOptions): Promise<void> {
         // Set Buffer Length (§7.1.7), as players send it; some servers wait for it.
         send(CS_CONTROL, MSG_USER_CONTROL, 0, Buffer.concat([u16(UC_SET_BUFFER_LENGTH), u32(streamId), u32(3000)]));
       } else if (name === '_error') {
-        end(new ProbeError(`cannot read ${target.shown}: the server answered with an error (${detail})`));
+        end(new PlayError(`cannot read ${target.shown}: the server answered with an error (${detail})`));
       } else if (name === 'onStatus') {
-        if (status.level === 'error') return end(new ProbeError(`cannot read ${target.shown}: ${detail}`));
+        if (status.level === 'error') return end(new PlayError(`cannot read ${target.shown}: ${detail}`));
         if (code === 'NetStream.Play.Start' && phase === 'play') {
           phase = 'playing';
           clearTimeout(connectTimer);

@@ -2,7 +2,7 @@
 // cases our publisher never writes but servers do: fmt 3 starting a message,
 // extended timestamps on continuation chunks, interleaving, long chunk stream ids.
 import { describe, expect, it } from 'vitest';
-import { ProbeError } from './probeTypes';
+import { PlayError } from './playError';
 import { RtmpChunkParser, type RtmpInMessage } from './rtmpChunkParser';
 
 const u24 = (n: number): number[] => [(n >> 16) & 0xff, (n >> 8) & 0xff, n & 0xff];
@@ -87,6 +87,6 @@ describe('RtmpChunkParser', () => {
       [2, 2, 0, 0, 4],
       [6, 9, 1, 40, 2],
     ]);
-    expect(() => new RtmpChunkParser().push(Buffer.from([...fmt3(6), 1]))).toThrow(ProbeError);
+    expect(() => new RtmpChunkParser().push(Buffer.from([...fmt3(6), 1]))).toThrow(PlayError);
   });
 });

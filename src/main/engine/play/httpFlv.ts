@@ -3,7 +3,7 @@
 // drops them, spec "AMF0").
 import http from 'node:http';
 import https from 'node:https';
-import { ProbeError } from './probeTypes';
+import { PlayError } from './playError';
 
 export interface HttpFlvOptions {
   readonly url: string;
@@ -31,7 +31,7 @@ function shown(url: URL): string {
   return `${url.protocol}//${url.host}${dir}***`;
 }
 
-/** Resolves when the server ends the response or `signal` aborts; rejects with a ProbeError. */
+/** Resolves when the server ends the response or `signal` aborts; rejects with a PlayError. */
 export function readHttpFlv(options: HttpFlvOptions): Promise<void> {
   const url = new URL(options.url);
   const where = shown(url);
@@ -39,11 +39,11 @@ export function readHttpFlv(options: HttpFlvOptions): Promise<void> {
     if (options.signal.aborted) return resolve();
     let done = false;
     const get = url.protocol === 'https:' ? https.get : http.get;
-    const req = get(url, { headers: { 'user-agent': 'cuecast-probe' } });
-    const timer = setTimeout(() => end(new ProbeError(`cannot read ${where}: no answer within ${options.connectTimeoutMs} ms`)), options.connectTimeoutMs);
+    const req = get(url, { headers: { 'user-agent': 'cuecast' } });
+    const timer = setTimeout(() => end(new PlayError(`cannot read ${where}: no answer within ${options.connectTimeoutMs} ms`)), options.connectTimeoutMs);
     const onAbort = (): void => end(null);
     options.signal.addEventListener('abort', onAbort, { once: true });
-    function end(err: ProbeError | null): void {
+    function end(err: PlayError | null): void {
       if (done) return;
       done = true;
       clearTimeout(timer);
@@ -52,12 +52,12 @@ export function readHttpFlv(options: HttpFlvOptions): Promise<void> {
       if (err) reject(err);
       else resolve();
     }
-    req.on('error', (err: NodeJS.ErrnoException) => end(new ProbeError(`cannot read ${where}: ${err.code === 'ECONNREFUSED' ? 'connection refused' : err.message}`)));
+    req.on('error', (err: NodeJS.ErrnoException) => end(new PlayError(`cannot read ${where}: ${err.code === 'ECONNREFUSED' ? 'connection refused' : err.message}`)));
     req.on('response', (res) => {
       clearTimeout(timer);
       if (res.statusCode !== 200) {
         res.resume();
-        return end(new ProbeError(`cannot read ${where}: HTTP ${res.statusCode}`));
+        return end(new PlayError(`cannot read ${where}: HTTP ${res.statusCode}`));
       }
       options.onPlaying?.();
       res.on('data', (chunk: Buffer) => {
@@ -65,7 +65,7 @@ export function readHttpFlv(options: HttpFlvOptions): Promise<void> {
         try {
           options.onBytes(chunk);
         } catch (err) {
-          end(err instanceof ProbeError ? err : new ProbeError(`cannot read ${where}: ${(err as Error).message}`));
+          end(err instanceof PlayError ? err : new PlayError(`cannot read ${where}: ${(err as Error).message}`));
         }
       });
       res.on('end', () => end(null));

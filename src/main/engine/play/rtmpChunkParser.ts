@@ -1,9 +1,9 @@
-// The probe's own RTMP chunk parser (RTMP spec 1.0 §5.3; specs/flv-rtmp-sei.md
+// The player's own RTMP chunk parser (RTMP spec 1.0 §5.3; specs/flv-rtmp-sei.md
 // "RTMP publish"): written apart from the publisher's chunk code so that the two
 // cannot share a misreading. Handles all four header formats, 1–3 byte basic
 // headers, extended timestamps (repeated on fmt-3 chunks), interleaved chunk
 // streams, and Set Chunk Size / Abort the moment they complete.
-import { ProbeError } from './probeTypes';
+import { PlayError } from './playError';
 
 export interface RtmpInMessage {
   readonly chunkStreamId: number;
@@ -40,7 +40,7 @@ export class RtmpChunkParser {
   private input: Buffer = Buffer.alloc(0);
   private readonly streams = new Map<number, ChunkStream>();
 
-  /** Every message that `data` completes, in order. Throws ProbeError on a broken stream. */
+  /** Every message that `data` completes, in order. Throws PlayError on a broken stream. */
   push(data: Buffer): RtmpInMessage[] {
     this.input = this.input.length === 0 ? data : Buffer.concat([this.input, data]);
     const done: RtmpInMessage[] = [];
@@ -73,7 +73,7 @@ export class RtmpChunkParser {
     }
     if (p + MESSAGE_HEADER_BYTES[fmt]! > b.length) return -1;
     const prev = this.streams.get(csid);
-    if (!prev && fmt !== 0) throw new ProbeError(`RTMP chunk stream ${csid} began with a type ${fmt} header`);
+    if (!prev && fmt !== 0) throw new PlayError(`RTMP chunk stream ${csid} began with a type ${fmt} header`);
     const s: ChunkStream = prev ?? { timestamp: 0, field: 0, length: 0, typeId: 0, streamId: 0, extended: false, body: null, filled: 0 };
     let field = s.field;
     let length = s.length;
@@ -101,7 +101,7 @@ export class RtmpChunkParser {
     this.streams.set(csid, s);
     if (fmt < 3) s.extended = extended;
     if (starting) {
-      if (length > MAX_MESSAGE_BYTES) throw new ProbeError(`RTMP message of ${length} bytes on chunk stream ${csid}`);
+      if (length > MAX_MESSAGE_BYTES) throw new PlayError(`RTMP message of ${length} bytes on chunk stream ${csid}`);
       // fmt 0 carries an absolute time; 1 and 2 a delta; a fmt-3 message repeats the
       // last delta. After fmt 0 that is the absolute field, as ffmpeg reads it.
       s.timestamp = fmt === 0 ? field : (s.timestamp + field) >>> 0;
@@ -128,7 +128,7 @@ export class RtmpChunkParser {
   private control(m: RtmpInMessage): void {
     if (m.typeId === SET_CHUNK_SIZE && m.payload.length >= 4) {
       const size = m.payload.readUInt32BE(0) & 0x7fffffff; // top bit reserved (§5.4.1)
-      if (size < 1) throw new ProbeError(`the server set RTMP chunk size ${size}`);
+      if (size < 1) throw new PlayError(`the server set RTMP chunk size ${size}`);
       this.chunkSize = size;
     } else if (m.typeId === ABORT && m.payload.length >= 4) {
       const s = this.streams.get(m.payload.readUInt32BE(0));

@@ -1,4 +1,4 @@
-// The probe's RTMP player against a scripted server on 127.0.0.1 that does what
+// The RTMP player against a scripted server on 127.0.0.1 that does what
 // real ones do to a player: a big chunk size, a small acknowledgement window, pings,
 // extended timestamps, an aggregate message, status codes. (The server side uses the
 // engine's chunk code to make its bytes; the player under test shares none of it.)
@@ -6,11 +6,11 @@ import net from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { stopsAfterEach } from '../../../../test/support/cleanups';
 import { freePort } from '../../../../test/support/nginxRtmp';
-import { decodeAmf0, encodeAmf0, type AmfValue } from '../../engine/mux/amf0';
-import { ChunkReader } from '../../engine/outputs/rtmp/chunkReader';
-import { ChunkWriter } from '../../engine/outputs/rtmp/chunkWriter';
-import { controlMessage, type RtmpMessage, u32Payload, userControl } from '../../engine/outputs/rtmp/rtmpMessages';
-import { ProbeError } from './probeTypes';
+import { decodeAmf0, encodeAmf0, type AmfValue } from '../mux/amf0';
+import { ChunkReader } from '../outputs/rtmp/chunkReader';
+import { ChunkWriter } from '../outputs/rtmp/chunkWriter';
+import { controlMessage, type RtmpMessage, u32Payload, userControl } from '../outputs/rtmp/rtmpMessages';
+import { PlayError } from './playError';
 import { parseRtmpPlayUrl, playRtmp } from './rtmpPlayer';
 
 type Script = (name: string, args: AmfValue[], server: { send: (m: Omit<RtmpMessage, 'chunkStreamId'> & { chunkStreamId?: number }) => void; reply: (...v: AmfValue[]) => void; end: () => void }) => void;
@@ -154,7 +154,7 @@ describe('playRtmp', () => {
       signal: new AbortController().signal,
       onMedia: () => undefined,
     });
-    await expect(run).rejects.toThrow(new ProbeError(`cannot read rtmp://127.0.0.1:${server.port}/live/***: NetStream.Play.StreamNotFound`));
+    await expect(run).rejects.toThrow(new PlayError(`cannot read rtmp://127.0.0.1:${server.port}/live/***: NetStream.Play.StreamNotFound`));
   });
 
   it('says why it cannot connect, gives up on a silent server in time, and stops when asked', async () => {
@@ -190,6 +190,6 @@ describe('playRtmp', () => {
     expect(parseRtmpPlayUrl('rtmp://ingest.example/live/abc?x=1')).toMatchObject({ secure: false, host: 'ingest.example', port: 1935, app: 'live', stream: 'abc?x=1', tcUrl: 'rtmp://ingest.example:1935/live', shown: 'rtmp://ingest.example:1935/live/***' });
     expect(parseRtmpPlayUrl('rtmps://[::1]:4443/app2/a/b')).toMatchObject({ secure: true, host: '::1', port: 4443, app: 'app2', stream: 'a/b' });
     expect(parseRtmpPlayUrl('RTMPS://h/app/s')).toMatchObject({ secure: true, port: 443 });
-    expect(() => parseRtmpPlayUrl('rtmp://h/live')).toThrow(ProbeError);
+    expect(() => parseRtmpPlayUrl('rtmp://h/live')).toThrow(PlayError);
   });
 });

@@ -1,15 +1,15 @@
-// The verifier's own AMF0 (spec "AMF0"; AMF0 spec §2): a decoder for script tags,
+// The player's and the verifier's own AMF0 (spec "AMF0"; AMF0 spec §2): a decoder for script tags,
 // data and command messages, and the small encoder the RTMP player needs for its
 // commands. Kept apart from src/main/engine/mux/amf0.ts on purpose, so a bug in the
 // writer shows up here instead of being mirrored.
-import { ProbeError } from './probeTypes';
+import { PlayError } from './playError';
 
 export type Amf0Value = number | boolean | string | null | undefined | Date | Amf0Value[] | { [key: string]: Amf0Value };
 
 /** Decodes one AMF0 value at `pos`; returns it and the position after it. */
 export function readAmf0(buf: Buffer, pos: number): [Amf0Value, number] {
   const need = (n: number): void => {
-    if (pos + n > buf.length) throw new ProbeError('AMF0 value runs past the end of the tag');
+    if (pos + n > buf.length) throw new PlayError('AMF0 value runs past the end of the tag');
   };
   need(1);
   const marker = buf[pos++]!;
@@ -76,7 +76,7 @@ export function readAmf0(buf: Buffer, pos: number): [Amf0Value, number] {
       return [buf.toString('utf8', pos + 4, pos + 4 + len), pos + 4 + len];
     }
     default:
-      throw new ProbeError(`AMF0 marker 0x${marker.toString(16)} is not supported`);
+      throw new PlayError(`AMF0 marker 0x${marker.toString(16)} is not supported`);
   }
 }
 
