@@ -107,7 +107,7 @@ describe('network feeds from real servers', () => {
     expect(w.info().reconnects).toBeGreaterThanOrEqual(1);
   });
 
-  it('a video-only rtmp:// feed shows its picture with silence; the silent retry does not wait out the audio probe again', async () => {
+  it('a video-only rtmp:// feed shows its picture with silence, without waiting out ffmpeg\'s audio probe', async () => {
     const nginx = await startNginxRtmp();
     cleanups.push(() => nginx.stop());
     remoteEncoder(['-an', '-f', 'flv', `${nginx.url}/cam`], 60); // a 2 s GOP
@@ -116,11 +116,50 @@ describe('network feeds from real servers', () => {
     const w = new SourceWorker({ id: 'remote', spec: { kind: 'networkFeed', name: 'Remote', url: `${nginx.url}/cam` }, canvas, ffmpegPath: 'ffmpeg', logger });
     cleanups.push(() => w.dispose());
     w.start();
-    await waitFor('the first connection to find no audio', () => logger.lines.some((l) => l.includes('input has no audio')), 20_000);
+    // ffmpeg alone would wait FLV_PROBE_US (6 s of stream time) for an audio stream
+    // before the silent retry began. The feed's metadata says there is none at once;
+    // the silent retry then needs the next keyframe (≤ 2 s here) and a brief look.
+    const tookMs = await waitFor('the picture, with generated silence', () => w.state === 'live' && showsFeed(w.frameForTick()), 20_000);
+    expect(logger.lines.some((l) => l.includes('the feed says it carries no audio'))).toBe(true);
+    expect(tookMs).toBeLessThan(5000);
+    expect(w.info().audioLevelDb).toBe(-120);
+    expect(w.info().reconnects).toBe(0);
+  });
+
+  it('a video-only feed the peek cannot read (rtmps:// with a self-signed certificate) gets silence after ffmpeg\'s probe, and its retry probes briefly', async () => {
+    const nginx = await startNginxRtmp();
+    cleanups.push(() => nginx.stop());
+    const tls = await startTlsProxy(nginx.port);
+    cleanups.push(() => tls.stop());
+    remoteEncoder(['-an', '-f', 'flv', `${nginx.url}/cam`], 60); // a 2 s GOP
+    await sleep(1000);
+    const logger = createMemoryLogger();
+    const w = new SourceWorker({ id: 'remote', spec: { kind: 'networkFeed', name: 'Remote', url: `rtmps://localhost:${tls.port}/live/cam` }, canvas, ffmpegPath: 'ffmpeg', logger });
+    cleanups.push(() => w.dispose());
+    w.start();
+    // ffmpeg does not verify the certificate; our player does, so only ffmpeg decides.
+    const firstTook = await waitFor('the first connection to find no audio', () => logger.lines.some((l) => l.includes('input has no audio')), 20_000);
+    expect(firstTook).toBeGreaterThan(4000);
+    expect(logger.lines.some((l) => l.includes('the feed says it carries no audio'))).toBe(false);
     // The first connection waited FLV_PROBE_US (6 s of stream time) for an audio stream.
     // The retry must not: it needs the next keyframe (≤ 2 s here) and a brief look.
     const retryTook = await waitFor('the picture, with generated silence', () => w.state === 'live' && showsFeed(w.frameForTick()), 15_000);
     expect(retryTook).toBeLessThan(5000);
+    expect(w.info().audioLevelDb).toBe(-120);
+  });
+
+  it('a video-only HTTP-FLV feed (node-media-server) shows its picture with silence without waiting out the audio probe', async () => {
+    const nms = await startNodeMediaServer();
+    cleanups.push(() => nms.stop());
+    remoteEncoder(['-an', '-f', 'flv', `${nms.rtmpUrl}/cam`], 60); // a 2 s GOP
+    await sleep(1000);
+    const logger = createMemoryLogger();
+    const w = new SourceWorker({ id: 'remote', spec: { kind: 'networkFeed', name: 'Remote', url: `${nms.httpUrl}/cam.flv` }, canvas, ffmpegPath: 'ffmpeg', logger });
+    cleanups.push(() => w.dispose());
+    w.start();
+    const tookMs = await waitFor('the picture, with generated silence', () => w.state === 'live' && showsFeed(w.frameForTick()), 20_000);
+    expect(logger.lines.some((l) => l.includes('the feed says it carries no audio'))).toBe(true);
+    expect(tookMs).toBeLessThan(5000);
     expect(w.info().audioLevelDb).toBe(-120);
   });
 

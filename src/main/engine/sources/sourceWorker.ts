@@ -18,7 +18,8 @@ import { RestartPolicy } from './restartPolicy';
 import { SourceAudio } from './sourceAudio';
 import { greySlate, renderSlate, type Slate } from './slate';
 import { VideoIntake } from './videoIntake';
-import { DEFAULT_FONT_FILE, buildSourceArgs, frameBytes, validateSourceSpec, type AudioMode } from './sourceArgs';
+import { InputAudioChoice } from './inputAudioChoice';
+import { DEFAULT_FONT_FILE, buildSourceArgs, frameBytes, validateSourceSpec } from './sourceArgs';
 import { operatorReason } from './sourceReasons';
 
 export interface SourceWorkerOptions {
@@ -67,9 +68,7 @@ export class SourceWorker {
   /** Why the watchdog killed the current process, to report instead of ffmpeg's exit. */
   private killReason: string | null = null;
   private recentLog: string[] = [];
-  /** ffmpeg said the input has no audio stream to map. */
-  private inputLacksAudio = false;
-  private audioMode: AudioMode = 'input';
+  private readonly inputAudio: InputAudioChoice;
   private restartTimer: NodeJS.Timeout | null = null;
   private watchdog: NodeJS.Timeout | null = null;
   private lastSlatePreviewAt = 0;
@@ -98,6 +97,7 @@ export class SourceWorker {
     this.startTimeoutMs = options.startTimeoutMs ?? 10_000;
     this.fontFile = options.fontFile !== undefined ? options.fontFile : existsSync(DEFAULT_FONT_FILE) ? DEFAULT_FONT_FILE : null;
     this.policy = options.restartPolicy ?? new RestartPolicy();
+    this.inputAudio = new InputAudioChoice(options.spec);
     this.video = new VideoIntake(frameBytes(options.canvas));
     const periodMs = 1000 / options.canvas.fps;
     // A file has no latency to protect, and ffmpeg's -re paces it in ~10 ms steps (its
@@ -148,7 +148,7 @@ export class SourceWorker {
       return;
     }
     this.startWatchdog();
-    this.audioMode = 'input';
+    this.inputAudio.reset();
     this.setState('starting', null);
     // Wait for the old process to let go: a capture device is busy until it exits.
     void this.stopProcess().then(() => {
@@ -230,7 +230,7 @@ export class SourceWorker {
     if (invalid) return this.scheduleRestart(invalid);
 
     const videoSocketPath = this.video.nextSocketPath() ?? undefined;
-    const args = buildSourceArgs(this.spec, this.canvas, { fontFile: this.fontFile, audio: this.audioMode, videoSocketPath });
+    const args = buildSourceArgs(this.spec, this.canvas, { fontFile: this.fontFile, audio: this.inputAudio.mode, videoSocketPath });
     const proc = new FfmpegProcess({
       role: `source ${this.spec.name}`,
       ffmpegPath: this.options.ffmpegPath,
@@ -245,9 +245,13 @@ export class SourceWorker {
     this.recentLog = [];
     this.jpegs.reset();
     this.audio.clear();
-    this.inputLacksAudio = false;
+    this.inputAudio.processStarting(() => {
+      if (proc !== this.process || this.framesThisProcess > 0) return;
+      this.log.info('the feed says it carries no audio; not waiting for ffmpeg to find that out');
+      proc.kill();
+    });
     proc.onLog((line) => {
-      if (/:a(:\d+)?\W.*matches no streams/.test(line.text)) this.inputLacksAudio = true;
+      this.inputAudio.noteLog(line.text);
       // Warnings ("deprecated pixel format") are chatter, never the reason it stopped.
       if (line.level === 'warning') return;
       this.recentLog.push(cleanLogLine(line.text));
@@ -336,20 +340,14 @@ export class SourceWorker {
     if (proc !== this.process) return;
     this.process = null;
     this.video.detach();
+    const retryWithSilence = this.inputAudio.processEnded(this.framesThisProcess);
     if (this.disposed) return;
     const printed = [exit.reason, ...this.recentLog].filter((l): l is string => !!l);
-    // An input without audio: run the same input with generated silence from now on
-    // (until the operator restarts it). Learning this costs one connection, once.
-    if (this.audioMode === 'input' && this.framesThisProcess === 0 && this.inputLacksAudio) {
+    if (retryWithSilence) {
       this.log.info('input has no audio; using silence');
-      this.audioMode = 'silence';
       this.launch();
       return;
     }
-    // A remote encoder that comes back may carry audio again: a lost feed, or a silent
-    // retry that showed nothing (its brief probe may have seen only audio), asks for the
-    // input's audio on the next connection rather than staying silent for the show.
-    if (this.spec.kind === 'networkFeed') this.audioMode = 'input';
     let reason = this.killReason;
     if (!reason) {
       if (exit.code === 0 && !exit.signal) reason = this.spec.kind === 'networkFeed' || this.spec.kind === 'captureDevice' ? 'feed ended' : 'ended';
@@ -372,6 +370,7 @@ export class SourceWorker {
   private async stopProcess(): Promise<void> {
     const proc = this.process;
     this.process = null;
+    this.inputAudio.stopPeek();
     if (proc) await proc.stop({ graceMs: 1000 });
   }
 
