@@ -42,10 +42,16 @@ async function waitFor(what: string, check: () => boolean, timeoutMs: number): P
   return Date.now() - start;
 }
 
-function worker(url: string): SourceWorker {
-  const w = new SourceWorker({ id: 'remote', spec: { kind: 'networkFeed', name: 'Remote', url }, canvas, ffmpegPath: 'ffmpeg', logger: createMemoryLogger() });
+/** A worker with its own log, to see which path found a feed's missing audio. */
+function loggedWorker(url: string): { w: SourceWorker; logger: ReturnType<typeof createMemoryLogger> } {
+  const logger = createMemoryLogger();
+  const w = new SourceWorker({ id: 'remote', spec: { kind: 'networkFeed', name: 'Remote', url }, canvas, ffmpegPath: 'ffmpeg', logger });
   cleanups.push(() => w.dispose());
-  return w;
+  return { w, logger };
+}
+
+function worker(url: string): SourceWorker {
+  return loggedWorker(url).w;
 }
 
 /** A remote camera's encoder: the feed colour and a 1 kHz tone, H.264 + AAC, real time. */
@@ -112,9 +118,7 @@ describe('network feeds from real servers', () => {
     cleanups.push(() => nginx.stop());
     remoteEncoder(['-an', '-f', 'flv', `${nginx.url}/cam`], 60); // a 2 s GOP
     await sleep(1000);
-    const logger = createMemoryLogger();
-    const w = new SourceWorker({ id: 'remote', spec: { kind: 'networkFeed', name: 'Remote', url: `${nginx.url}/cam` }, canvas, ffmpegPath: 'ffmpeg', logger });
-    cleanups.push(() => w.dispose());
+    const { w, logger } = loggedWorker(`${nginx.url}/cam`);
     w.start();
     // ffmpeg alone would wait FLV_PROBE_US (6 s of stream time) for an audio stream
     // before the silent retry began. The feed's metadata says there is none at once;
@@ -133,9 +137,7 @@ describe('network feeds from real servers', () => {
     cleanups.push(() => tls.stop());
     remoteEncoder(['-an', '-f', 'flv', `${nginx.url}/cam`], 60); // a 2 s GOP
     await sleep(1000);
-    const logger = createMemoryLogger();
-    const w = new SourceWorker({ id: 'remote', spec: { kind: 'networkFeed', name: 'Remote', url: `rtmps://localhost:${tls.port}/live/cam` }, canvas, ffmpegPath: 'ffmpeg', logger });
-    cleanups.push(() => w.dispose());
+    const { w, logger } = loggedWorker(`rtmps://localhost:${tls.port}/live/cam`);
     w.start();
     // ffmpeg does not verify the certificate; our player does, so only ffmpeg decides.
     const firstTook = await waitFor('the first connection to find no audio', () => logger.lines.some((l) => l.includes('input has no audio')), 20_000);
@@ -153,9 +155,7 @@ describe('network feeds from real servers', () => {
     cleanups.push(() => nms.stop());
     remoteEncoder(['-an', '-f', 'flv', `${nms.rtmpUrl}/cam`], 60); // a 2 s GOP
     await sleep(1000);
-    const logger = createMemoryLogger();
-    const w = new SourceWorker({ id: 'remote', spec: { kind: 'networkFeed', name: 'Remote', url: `${nms.httpUrl}/cam.flv` }, canvas, ffmpegPath: 'ffmpeg', logger });
-    cleanups.push(() => w.dispose());
+    const { w, logger } = loggedWorker(`${nms.httpUrl}/cam.flv`);
     w.start();
     const tookMs = await waitFor('the picture, with generated silence', () => w.state === 'live' && showsFeed(w.frameForTick()), 20_000);
     expect(logger.lines.some((l) => l.includes('the feed says it carries no audio'))).toBe(true);
