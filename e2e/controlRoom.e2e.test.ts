@@ -129,6 +129,26 @@ describe('control room', () => {
     await expect.poll(async () => Number(await added.locator('canvas').getAttribute('data-frames')), { timeout: 15_000 }).toBeGreaterThan(0);
   });
 
+  it('marks a source without sound of its own "no audio" on its tile', async () => {
+    await page.getByTestId('add-source-button').click();
+    const dialog = page.getByTestId('add-source-dialog');
+    await dialog.waitFor();
+    await page.getByTestId('source-name').fill('Silent card');
+    await page.getByTestId('source-tone').fill('0');
+    await page.getByTestId('add-source-submit').click();
+    await dialog.waitFor({ state: 'detached' });
+    const silent = page.locator('[data-tally]', { hasText: 'Silent card' });
+    const mark = silent.locator('[data-testid^="tile-no-audio-"]');
+    await mark.waitFor();
+    expect(await mark.textContent()).toBe('no audio');
+    // The demo cameras carry tones: no mark.
+    for (const id of ['src-1', 'src-2', 'src-3']) expect(await page.getByTestId(`tile-no-audio-${id}`).count()).toBe(0);
+    const id = (await silent.getAttribute('data-testid'))!.replace('tile-', '');
+    await page.getByTestId(`remove-${id}`).click();
+    await page.getByTestId(`remove-confirm-${id}`).click();
+    await silent.waitFor({ state: 'detached' });
+  });
+
   it('refuses an invalid network feed URL and says why in the dialog', async () => {
     const before = await page.locator('[data-tally]').count();
     await page.getByTestId('add-source-button').click();

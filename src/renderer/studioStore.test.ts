@@ -25,6 +25,7 @@ function snapshot(frame: number, log: StudioSnapshot['log'] = []): StudioSnapsho
     fps: 30,
     reconnects: 0,
     audioLevelDb: -120,
+    hasAudio: false,
   });
   return {
     canvas: { width: 1280, height: 720, fps: 30 },

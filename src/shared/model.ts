@@ -57,6 +57,11 @@ export interface SourceInfo {
   readonly reconnects: number;
   /** Peak audio level of the last tick, dBFS (-Infinity as -120). */
   readonly audioLevelDb: number;
+  /**
+   * false: the source has no sound of its own and plays silence (a feed or file without
+   * audio, a device without an audio input, a test pattern without a tone).
+   */
+  readonly hasAudio: boolean;
 }
 
 export type LayoutKind = 'pip' | 'sideBySide';

@@ -76,6 +76,11 @@ export function InputTile({ input, tally, url, layout, sceneSourceNames, onPrevi
           </span>
         )}
         {source && <LevelBar db={source.audioLevelDb} testId={`tile-level-${input.id}`} />}
+        {source && !source.hasAudio && (
+          <span className="tile__no-audio" data-testid={`tile-no-audio-${input.id}`} title="This source has no sound of its own: it plays silence">
+            no audio
+          </span>
+        )}
       </div>
       <div className="tile__caption">
         <span className="tile__number">{input.number}</span>

@@ -20,6 +20,14 @@ export class InputAudioChoice {
     return this.modeValue;
   }
 
+  /** Whether the source has sound of its own, as far as is known (before the first connection: yes). */
+  get hasAudio(): boolean {
+    const spec = this.spec;
+    if (spec.kind === 'testPattern') return spec.toneHz > 0;
+    if (spec.kind === 'captureDevice' && !spec.audioDevice && spec.backend !== 'decklink') return false;
+    return this.modeValue === 'input';
+  }
+
   /**
    * A process is starting with `mode`. For an FLV feed asking for its input's audio, a
    * peek runs beside it; `onNoAudio` is called if the feed turns out to have none.

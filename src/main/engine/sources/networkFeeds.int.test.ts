@@ -105,6 +105,7 @@ describe('network feeds from real servers', () => {
     const w = worker(`${nginx.url}/cam`);
     w.start();
     await waitForFeed(w, 15_000);
+    expect(w.info().hasAudio).toBe(true);
 
     await stopChild(encoder);
     await expectNoSignal(w);
@@ -127,6 +128,7 @@ describe('network feeds from real servers', () => {
     expect(logger.lines.some((l) => l.includes('the feed says it carries no audio'))).toBe(true);
     expect(tookMs).toBeLessThan(5000);
     expect(w.info().audioLevelDb).toBe(-120);
+    expect(w.info().hasAudio).toBe(false);
     expect(w.info().reconnects).toBe(0);
   });
 
@@ -215,6 +217,7 @@ describe('network feeds from real servers', () => {
     w.start();
     await waitFor('the picture, with generated silence', () => w.state === 'live' && showsFeed(w.frameForTick()), 15_000);
     expect(w.info().audioLevelDb).toBe(-120);
+    expect(w.info().hasAudio).toBe(false);
 
     // The operator plugs the microphone in and restarts the remote encoder.
     await stopChild(silentEncoder);
@@ -223,6 +226,7 @@ describe('network feeds from real servers', () => {
     await sleep(300);
     remoteEncoder(['-f', 'mpegts', relay.publisherUrl]);
     await waitForFeed(w, 25_000);
+    expect(w.info().hasAudio).toBe(true);
   });
 
   it("rtsp:// from an IP camera's RTSP server (H.264 + G.711); a camera that reboots comes back by itself", async () => {

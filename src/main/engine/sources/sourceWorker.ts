@@ -215,6 +215,7 @@ export class SourceWorker {
       fps,
       reconnects: this.reconnects,
       audioLevelDb: this.audio.level(now, this.hasSignal(now)),
+      hasAudio: this.inputAudio.hasAudio,
     };
   }
 
