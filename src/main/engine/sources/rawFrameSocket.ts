@@ -53,6 +53,15 @@ export class RawFrameSocket {
     });
   }
 
+  /** Back-pressure: stop reading (ffmpeg blocks once the socket buffer is full), and go on. */
+  pause(): void {
+    this.socket?.pause();
+  }
+
+  resume(): void {
+    this.socket?.resume();
+  }
+
   close(): void {
     this.closed = true;
     if (this.retryTimer) clearTimeout(this.retryTimer);

@@ -107,18 +107,21 @@ describe('buildSourceArgs: test pattern', () => {
 });
 
 describe('buildSourceArgs: media files, feeds and devices', () => {
-  it('loops a media file forever in real time and letterboxes it to the canvas', () => {
+  it('loops a media file forever, unpaced (main paces it), and letterboxes it to the canvas', () => {
     const args = buildSourceArgs({ kind: 'mediaFile', name: 'Clip', path: '/media/a b.mp4' }, canvas);
-    expect(args.slice(0, 5)).toEqual(['-stream_loop', '-1', '-re', '-i', '/media/a b.mp4']);
+    expect(args.slice(0, 4)).toEqual(['-stream_loop', '-1', '-i', '/media/a b.mp4']);
+    expect(args).not.toContain('-re');
     expect(graph(args)).toContain(
       '[0:v:0]fps=30,scale=1280:720:force_original_aspect_ratio=decrease:force_divisible_by=2,pad=1280:720:(ow-iw)/2:(oh-ih)/2:color=black,setsar=1,format=yuv420p',
     );
-    expect(graph(args)).toContain('[0:a:0]aresample');
+    // Its sound follows the file's timestamps (gaps at each loop filled), as its picture
+    // does through the fps filter, so the two keep the same length loop after loop.
+    expect(graph(args)).toContain('[0:a:0]aresample=48000:async=1:min_hard_comp=0.01:first_pts=0,');
   });
 
   it('adds a silent input when the media has no audio', () => {
     const args = buildSourceArgs({ kind: 'mediaFile', name: 'Clip', path: '/m.mp4' }, canvas, { audio: 'silence' });
-    expect(args.slice(5, 10)).toEqual(['-re', '-f', 'lavfi', '-i', 'anullsrc=channel_layout=stereo:sample_rate=48000']);
+    expect(args.slice(4, 8)).toEqual(['-f', 'lavfi', '-i', 'anullsrc=channel_layout=stereo:sample_rate=48000']);
     expect(graph(args)).toContain('[1:a]aresample');
     expect(graph(args)).not.toContain('[0:a');
   });

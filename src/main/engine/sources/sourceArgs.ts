@@ -61,10 +61,11 @@ export function buildSourceArgs(spec: SourceSpec, canvas: CanvasSettings, option
     case 'testPattern':
       return testPatternArgs(spec, canvas, options);
     case 'mediaFile':
-      // -stream_loop -1 loops the file forever; -re reads it at its own pace.
-      return normalisedArgs(['-stream_loop', '-1', '-re', '-i', spec.path], canvas, options, true);
+      // -stream_loop -1 loops the file forever. No -re: main reads it at the canvas rate
+      // a few frames ahead (mediaPacer.ts), which rides over the loop's decoder restart.
+      return normalisedArgs(['-stream_loop', '-1', '-i', spec.path], canvas, options, '[0:a:0]', true);
     case 'networkFeed':
-      return normalisedArgs(networkInput(spec, options.audio ?? 'input'), canvas, options, false);
+      return normalisedArgs(networkInput(spec, options.audio ?? 'input'), canvas, options);
     case 'captureDevice':
       return captureArgs(spec, canvas, options);
   }
@@ -96,7 +97,7 @@ function testPatternArgs(spec: TestPatternSpec, canvas: CanvasSettings, options:
   return [
     '-re', '-f', 'lavfi', '-i', `testsrc2=size=${W}x${H}:rate=${fps}`,
     '-re', '-f', 'lavfi', '-i', audio,
-    ...outputs(canvas, `[0:v]${filters.join(',')}`, '[1:a]', options),
+    ...outputs(canvas, `[0:v]${filters.join(',')}`, '[1:a]', options, false),
   ];
 }
 
@@ -180,22 +181,22 @@ function captureArgs(spec: CaptureDeviceSpec, canvas: CanvasSettings, options: S
   switch (spec.backend) {
     case 'v4l2': {
       const input = ['-f', 'v4l2', '-thread_queue_size', '64', '-i', spec.device];
-      if (!spec.audioDevice) return normalisedArgs(input, canvas, { ...options, audio: 'silence' }, false);
-      return normalisedArgs([...input, '-f', 'alsa', '-thread_queue_size', '1024', '-i', spec.audioDevice], canvas, options, false, '[1:a:0]');
+      if (!spec.audioDevice) return normalisedArgs(input, canvas, { ...options, audio: 'silence' });
+      return normalisedArgs([...input, '-f', 'alsa', '-thread_queue_size', '1024', '-i', spec.audioDevice], canvas, options, '[1:a:0]');
     }
     case 'dshow': {
       const video = spec.device.startsWith('video=') ? spec.device : `video=${spec.device}`;
       const audio = spec.audioDevice ? (spec.audioDevice.startsWith('audio=') ? spec.audioDevice : `audio=${spec.audioDevice}`) : null;
       const input = ['-f', 'dshow', '-rtbufsize', '256M', '-i', audio ? `${video}:${audio}` : video];
-      return normalisedArgs(input, canvas, audio ? options : { ...options, audio: 'silence' }, false);
+      return normalisedArgs(input, canvas, audio ? options : { ...options, audio: 'silence' });
     }
     case 'avfoundation': {
       // "V:A" by name or index; an empty audio part means none.
       const input = ['-f', 'avfoundation', '-framerate', String(canvas.fps), '-i', `${spec.device}:${spec.audioDevice ?? ''}`];
-      return normalisedArgs(input, canvas, spec.audioDevice ? options : { ...options, audio: 'silence' }, false);
+      return normalisedArgs(input, canvas, spec.audioDevice ? options : { ...options, audio: 'silence' });
     }
     case 'decklink':
-      return normalisedArgs(['-f', 'decklink', '-i', spec.device], canvas, options, false);
+      return normalisedArgs(['-f', 'decklink', '-i', spec.device], canvas, options);
   }
 }
 
@@ -204,27 +205,27 @@ function captureArgs(spec: CaptureDeviceSpec, canvas: CanvasSettings, options: S
  * pad to the canvas, square pixels). Input 0 is the media; when it has no audio a
  * silent lavfi input is added so fd 3 always flows.
  */
-function normalisedArgs(input: string[], canvas: CanvasSettings, options: SourceArgsOptions, realTime: boolean, audioLabel = '[0:a:0]'): string[] {
+function normalisedArgs(input: string[], canvas: CanvasSettings, options: SourceArgsOptions, audioLabel = '[0:a:0]', soundOnTimeline = false): string[] {
   const { width: W, height: H, fps } = canvas;
   const video =
     `[0:v:0]fps=${fps},scale=${W}:${H}:force_original_aspect_ratio=decrease:force_divisible_by=2,` +
     `pad=${W}:${H}:(ow-iw)/2:(oh-ih)/2:color=black,setsar=1,format=yuv420p`;
   if (options.audio === 'silence') {
     const inputIndex = input.filter((a) => a === '-i').length;
-    // -re keeps generated silence at the pace of the clock, like the media it stands beside.
-    const silence = [...(realTime ? ['-re'] : []), '-f', 'lavfi', '-i', `anullsrc=channel_layout=stereo:sample_rate=${AUDIO_RATE}`];
-    return [...input, ...silence, ...outputs(canvas, video, `[${inputIndex}:a]`, options)];
+    // Paced by the media beside it: ffmpeg feeds the output that is furthest behind.
+    const silence = ['-f', 'lavfi', '-i', `anullsrc=channel_layout=stereo:sample_rate=${AUDIO_RATE}`];
+    return [...input, ...silence, ...outputs(canvas, video, `[${inputIndex}:a]`, options, false)];
   }
-  return [...input, ...outputs(canvas, video, audioLabel, options)];
+  return [...input, ...outputs(canvas, video, audioLabel, options, soundOnTimeline)];
 }
 
-function outputs(canvas: CanvasSettings, videoChain: string, audioIn: string, options: SourceArgsOptions): string[] {
+function outputs(canvas: CanvasSettings, videoChain: string, audioIn: string, options: SourceArgsOptions, soundOnTimeline: boolean): string[] {
   const preview = previewSize(canvas);
   const graph = [
     `${videoChain},split=2[vout][vprev]`,
     // Thumbnails only: the cheapest scaler (a 6x bicubic downscale costs ~24 taps a pixel).
     `[vprev]fps=${PREVIEW_FPS},scale=${preview.width}:${preview.height}:flags=fast_bilinear[pout]`,
-    `${audioIn}aresample=${AUDIO_RATE},aformat=sample_fmts=s16:sample_rates=${AUDIO_RATE}:channel_layouts=stereo[aout]`,
+    `${audioIn}aresample=${AUDIO_RATE}${soundOnTimeline ? ':async=1:min_hard_comp=0.01:first_pts=0' : ''},aformat=sample_fmts=s16:sample_rates=${AUDIO_RATE}:channel_layouts=stereo[aout]`,
   ].join(';');
   return [
     '-filter_complex', graph,

@@ -8,11 +8,19 @@ import { PcmRing, SILENCE_DB, peakDb } from './pcmRing';
 /** The meter shows the loudest peak of each window this long. */
 const LEVEL_WINDOW_MS = 250;
 
+/** Most audio a source may have queued: more is dropped, oldest first. */
+const MAX_QUEUED_MS = 250;
+
 export class SourceAudio {
-  private readonly ring = new PcmRing({ sampleRate: AUDIO_RATE, channels: AUDIO_CHANNELS, maxLatencyMs: 250 });
+  private readonly ring: PcmRing;
   private levelDb = SILENCE_DB;
   private windowPeak = SILENCE_DB;
   private windowStart = 0;
+
+  /** `leadMs`: audio read ahead on purpose (a paced media file), on top of the usual bound. */
+  constructor(leadMs = 0) {
+    this.ring = new PcmRing({ sampleRate: AUDIO_RATE, channels: AUDIO_CHANNELS, maxLatencyMs: MAX_QUEUED_MS + leadMs });
+  }
 
   /** PCM from the source's ffmpeg; `now` on performance.now()'s clock. */
   push(chunk: Buffer, now: number): void {
@@ -25,10 +33,13 @@ export class SourceAudio {
     }
   }
 
-  /** One tick's samples; silence (and an emptied queue) while the source has no signal. */
-  take(samplesPerChannel: number, hasSignal: boolean): { pcm: Buffer; peakDb: number } {
+  /**
+   * One tick's samples; silence while the source has no signal, emptying the queue
+   * unless `keepQueued` (a stream whose first picture is still to come).
+   */
+  take(samplesPerChannel: number, hasSignal: boolean, keepQueued = false): { pcm: Buffer; peakDb: number } {
     if (!hasSignal) {
-      this.ring.clear();
+      if (!keepQueued) this.ring.clear();
       return { pcm: Buffer.alloc(Math.max(0, Math.floor(samplesPerChannel)) * 2 * AUDIO_CHANNELS), peakDb: SILENCE_DB };
     }
     const pcm = this.ring.take(samplesPerChannel);

@@ -14,6 +14,7 @@ import { FfmpegProcess, type ProcessExit } from '../process/ffmpegProcess';
 import { cleanLogLine } from '../process/ffmpegOutput';
 import { FrameSync } from './frameSync';
 import { JpegSplitter } from './jpegSplitter';
+import { AUDIO_AHEAD_MS } from './mediaPacer';
 import { RestartPolicy } from './restartPolicy';
 import { SourceAudio } from './sourceAudio';
 import { greySlate, renderSlate, type Slate } from './slate';
@@ -75,7 +76,7 @@ export class SourceWorker {
 
   private readonly video: VideoIntake;
   private readonly jpegs = new JpegSplitter();
-  private readonly audio = new SourceAudio();
+  private readonly audio: SourceAudio;
   private readonly frames: FrameSync<Buffer>;
   private lastFrameAt = -Infinity;
   private latestJpeg: Buffer | null = null;
@@ -98,11 +99,12 @@ export class SourceWorker {
     this.fontFile = options.fontFile !== undefined ? options.fontFile : existsSync(DEFAULT_FONT_FILE) ? DEFAULT_FONT_FILE : null;
     this.policy = options.restartPolicy ?? new RestartPolicy();
     this.inputAudio = new InputAudioChoice(options.spec);
-    this.video = new VideoIntake(frameBytes(options.canvas));
+    const paced = options.spec.kind === 'mediaFile';
+    this.video = new VideoIntake(frameBytes(options.canvas), paced ? 1000 / options.canvas.fps : null);
+    this.audio = new SourceAudio(paced ? AUDIO_AHEAD_MS : 0);
     const periodMs = 1000 / options.canvas.fps;
-    // A file has no latency to protect, and ffmpeg's -re paces it in ~10 ms steps (its
-    // frames land over ~30 ms of each interval): it may hold up to a frame, which keeps
-    // its sound ahead of its picture by less than viewers can detect (~45 ms).
+    // A file has no latency to protect, and its pacer's timers land a few ms late under
+    // load: it may hold up to a frame.
     const maxHoldMs = options.spec.kind === 'mediaFile' ? periodMs : periodMs / 2;
     this.frames = new FrameSync({ periodMs, maxHoldMs, release: releaseFrame });
     this.slate = greySlate(options.canvas);
@@ -183,7 +185,10 @@ export class SourceWorker {
   }
 
   takeAudio(samplesPerChannel: number): { pcm: Buffer; peakDb: number } {
-    return this.audio.take(samplesPerChannel, this.hasSignal(performance.now()));
+    // A paced file's sound from before its first picture is the start of the same
+    // stream: kept, so sound and picture start together.
+    const starting = this.spec.kind === 'mediaFile' && this.framesThisProcess === 0;
+    return this.audio.take(samplesPerChannel, this.hasSignal(performance.now()), starting);
   }
 
   latestPreview(): Buffer | null {

@@ -1,13 +1,15 @@
 // How a source's raw frames get from its ffmpeg into main. On Linux and macOS ffmpeg
 // listens on a Unix socket and we read each frame straight into a pooled buffer
 // (RawFrameSocket); on Windows, where ffmpeg has no Unix sockets, we read stdout and
-// reassemble frames (FrameSplitter). Either way the worker gets whole frames.
+// reassemble frames (FrameSplitter). Either way the worker gets whole frames; a media
+// file's come through a pacer that hands them on at the canvas rate (mediaPacer.ts).
 import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FramePool } from '../media/framePool';
+import { FramePool, releaseFrame } from '../media/framePool';
 import type { FfmpegProcess } from '../process/ffmpegProcess';
 import { FrameSplitter } from './frameSplitter';
+import { MediaPacer } from './mediaPacer';
 import { RawFrameSocket } from './rawFrameSocket';
 
 const USE_SOCKET = process.platform !== 'win32';
@@ -18,8 +20,14 @@ export class VideoIntake {
   private readonly splitter: FrameSplitter;
   private socket: RawFrameSocket | null = null;
   private socketPath: string | null = null;
+  private stdout: NodeJS.ReadableStream | null = null;
+  private pacer: MediaPacer<Buffer> | null = null;
 
-  constructor(readonly frameBytes: number) {
+  /** `pacedPeriodMs`: hand frames on at this interval, reading a little ahead (media files). */
+  constructor(
+    readonly frameBytes: number,
+    private readonly pacedPeriodMs: number | null = null,
+  ) {
     this.pool = new FramePool(frameBytes);
     this.splitter = new FrameSplitter(frameBytes);
   }
@@ -35,7 +43,19 @@ export class VideoIntake {
   }
 
   /** Start taking frames from a just-started process. */
-  attach(proc: FfmpegProcess, onFrame: (frame: Buffer) => void): void {
+  attach(proc: FfmpegProcess, deliver: (frame: Buffer) => void): void {
+    this.pacer?.reset();
+    const pacer = this.pacedPeriodMs
+      ? new MediaPacer<Buffer>({
+          periodMs: this.pacedPeriodMs,
+          deliver,
+          release: releaseFrame,
+          pauseReading: () => this.pause(),
+          resumeReading: () => this.resume(),
+        })
+      : null;
+    this.pacer = pacer;
+    const onFrame = pacer ? (frame: Buffer) => pacer.push(frame) : deliver;
     if (this.socketPath) {
       this.socket = new RawFrameSocket(this.socketPath, this.pool, onFrame);
       this.socket.open();
@@ -43,16 +63,31 @@ export class VideoIntake {
       proc.stdout.resume();
     } else {
       this.splitter.reset();
+      this.stdout = proc.stdout;
       proc.stdout.on('data', (chunk: Buffer) => {
         for (const frame of this.splitter.push(chunk)) onFrame(frame);
       });
     }
   }
 
+  /** Back-pressure on the current process's frames. */
+  private pause(): void {
+    this.socket?.pause();
+    this.stdout?.pause();
+  }
+
+  private resume(): void {
+    this.socket?.resume();
+    this.stdout?.resume();
+  }
+
   /** Stop reading the current process; forget a half-read frame. */
   detach(): void {
     this.socket?.close();
     this.socket = null;
+    this.stdout = null;
+    this.pacer?.reset();
+    this.pacer = null;
     this.splitter.reset();
     if (this.socketPath) rmSync(this.socketPath, { force: true });
     this.socketPath = null;

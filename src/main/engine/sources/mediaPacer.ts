@@ -1,0 +1,107 @@
+// Plays a media file's frames at the canvas rate from main, with a few frames in hand.
+// ffmpeg's -re paces its input in ~10 ms steps and, at the end of a loop, drains and
+// restarts its decoder: frames then came 75–115 ms late, and the programme showed two or
+// three repeats at every loop (more with some files). Instead the file's ffmpeg runs
+// without -re, as fast as we read, and this pacer reads LEAD_MS ahead and hands each
+// frame on at its time: a hiccup shorter than the lead never reaches the picture. When
+// the queue is full it stops reading, so ffmpeg blocks on its next write and stays at
+// most the lead ahead. Its sound comes from the same process, so the PCM queue holds
+// the same lead and stays in step with the picture.
+import { performance } from 'node:perf_hooks';
+
+/** How far ahead of the picture a media file is read: more than the longest loop hiccup measured. */
+export const LEAD_MS = 150;
+/**
+ * Frames later than their time are handed on at once and the ones behind them catch up,
+ * so the picture stays on the timeline its sound keeps. Later than this, ffmpeg is slower
+ * than real time: the schedule starts again from there instead.
+ */
+const RESCHEDULE_AFTER_MS = 500;
+/**
+ * How far a paced file's sound may run ahead of the picture it goes with: the lead, and
+ * what ffmpeg decodes of the sound while its video decoder restarts at a loop. (Bounded
+ * at 400 ms, sound was dropped at the first loop and stayed 33–67 ms ahead for good.)
+ */
+export const AUDIO_AHEAD_MS = 600;
+
+export interface MediaPacerOptions<F> {
+  readonly periodMs: number;
+  /** A frame is due: ownership passes on. */
+  readonly deliver: (frame: F) => void;
+  /** A frame dropped by reset(). */
+  readonly release: (frame: F) => void;
+  /** Stop and restart reading from ffmpeg (back-pressure). */
+  readonly pauseReading: () => void;
+  readonly resumeReading: () => void;
+  readonly now?: () => number;
+}
+
+export class MediaPacer<F> {
+  private readonly options: MediaPacerOptions<F>;
+  private readonly leadFrames: number;
+  private readonly now: () => number;
+  private queue: F[] = [];
+  /** When frame 0 was (or would have been) due; null until the first frame. */
+  private anchor: number | null = null;
+  private nextIndex = 0;
+  private timer: NodeJS.Timeout | null = null;
+  private paused = false;
+
+  constructor(options: MediaPacerOptions<F>) {
+    this.options = options;
+    this.leadFrames = Math.max(2, Math.ceil(LEAD_MS / options.periodMs));
+    this.now = options.now ?? (() => performance.now());
+  }
+
+  /** A whole frame from ffmpeg. */
+  push(frame: F): void {
+    this.queue.push(frame);
+    if (this.queue.length >= this.leadFrames && !this.paused) {
+      this.paused = true;
+      this.options.pauseReading();
+    }
+    this.schedule();
+  }
+
+  /** A new process: a new stream, on a new schedule. Frames held are released. */
+  reset(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    for (const frame of this.queue) this.options.release(frame);
+    this.queue = [];
+    this.anchor = null;
+    this.nextIndex = 0;
+    this.paused = false;
+  }
+
+  private schedule(): void {
+    if (this.timer || this.queue.length === 0) return;
+    const now = this.now();
+    this.anchor ??= now;
+    const due = this.anchor + this.nextIndex * this.options.periodMs;
+    if (due > now) {
+      this.timer = setTimeout(() => {
+        this.timer = null;
+        this.deliverNext();
+      }, due - now);
+      return;
+    }
+    this.deliverNext();
+  }
+
+  private deliverNext(): void {
+    const frame = this.queue.shift();
+    if (frame === undefined) return;
+    const now = this.now();
+    if (now - (this.anchor! + this.nextIndex * this.options.periodMs) > RESCHEDULE_AFTER_MS) {
+      this.anchor = now - this.nextIndex * this.options.periodMs;
+    }
+    this.nextIndex++;
+    this.options.deliver(frame);
+    if (this.paused && this.queue.length < this.leadFrames) {
+      this.paused = false;
+      this.options.resumeReading();
+    }
+    this.schedule();
+  }
+}
