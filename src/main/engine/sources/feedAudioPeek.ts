@@ -1,8 +1,8 @@
 // A network feed's first look at whether it carries sound. ffmpeg cannot be told "map
 // the audio if there is any", and its FLV probe waits its whole window (6 s of stream
 // time) for a second stream that a video-only feed never sends; only then does the
-// worker learn there is no audio and start again with generated silence. An RTMP
-// server says far sooner: its onMetaData names the audio codec (nginx-rtmp writes
+// worker learn there is no audio and start again with generated silence. The server
+// says far sooner: its onMetaData names the audio codec (nginx-rtmp writes
 // audiocodecid 0 for a publisher without audio; ffmpeg and OBS leave it out), and a
 // feed with sound sends audio at once. So, beside the first ffmpeg, a small player
 // of our own plays the same stream for a moment (RTMP, RTMPS or HTTP-FLV, whose
