@@ -63,7 +63,7 @@ export function buildSourceArgs(spec: SourceSpec, canvas: CanvasSettings, option
     case 'mediaFile':
       // -stream_loop -1 loops the file forever. No -re: main reads it at the canvas rate
       // a few frames ahead (mediaPacer.ts), which rides over the loop's decoder restart.
-      return normalisedArgs(['-stream_loop', '-1', '-i', spec.path], canvas, options, '[0:a:0]', true);
+      return normalisedArgs(['-stream_loop', '-1', '-i', spec.path], canvas, options, { soundOnTimeline: true });
     case 'networkFeed':
       return normalisedArgs(networkInput(spec, options.audio ?? 'input'), canvas, options);
     case 'captureDevice':
@@ -182,7 +182,7 @@ function captureArgs(spec: CaptureDeviceSpec, canvas: CanvasSettings, options: S
     case 'v4l2': {
       const input = ['-f', 'v4l2', '-thread_queue_size', '64', '-i', spec.device];
       if (!spec.audioDevice) return normalisedArgs(input, canvas, { ...options, audio: 'silence' });
-      return normalisedArgs([...input, '-f', 'alsa', '-thread_queue_size', '1024', '-i', spec.audioDevice], canvas, options, '[1:a:0]');
+      return normalisedArgs([...input, '-f', 'alsa', '-thread_queue_size', '1024', '-i', spec.audioDevice], canvas, options, { audioLabel: '[1:a:0]' });
     }
     case 'dshow': {
       const video = spec.device.startsWith('video=') ? spec.device : `video=${spec.device}`;
@@ -203,9 +203,16 @@ function captureArgs(spec: CaptureDeviceSpec, canvas: CanvasSettings, options: S
 /**
  * Any real input → canvas: constant rate (fps filter), letterboxed (scale down to fit,
  * pad to the canvas, square pixels). Input 0 is the media; when it has no audio a
- * silent lavfi input is added so fd 3 always flows.
+ * silent lavfi input is added so fd 3 always flows. `audioLabel`: where the sound is
+ * (default input 0's); `soundOnTimeline`: fill and trim it to its timestamps (a looped
+ * file, whose picture the fps filter keeps on its timestamps).
  */
-function normalisedArgs(input: string[], canvas: CanvasSettings, options: SourceArgsOptions, audioLabel = '[0:a:0]', soundOnTimeline = false): string[] {
+function normalisedArgs(
+  input: string[],
+  canvas: CanvasSettings,
+  options: SourceArgsOptions,
+  { audioLabel = '[0:a:0]', soundOnTimeline = false }: { audioLabel?: string; soundOnTimeline?: boolean } = {},
+): string[] {
   const { width: W, height: H, fps } = canvas;
   const video =
     `[0:v:0]fps=${fps},scale=${W}:${H}:force_original_aspect_ratio=decrease:force_divisible_by=2,` +

@@ -99,13 +99,13 @@ export class SourceWorker {
     this.fontFile = options.fontFile !== undefined ? options.fontFile : existsSync(DEFAULT_FONT_FILE) ? DEFAULT_FONT_FILE : null;
     this.policy = options.restartPolicy ?? new RestartPolicy();
     this.inputAudio = new InputAudioChoice(options.spec);
-    const paced = options.spec.kind === 'mediaFile';
-    this.video = new VideoIntake(frameBytes(options.canvas), paced ? 1000 / options.canvas.fps : null);
-    this.audio = new SourceAudio(paced ? AUDIO_AHEAD_MS : 0);
     const periodMs = 1000 / options.canvas.fps;
+    const paced = options.spec.kind === 'mediaFile';
+    this.video = new VideoIntake(frameBytes(options.canvas), paced ? periodMs : null);
+    this.audio = new SourceAudio(paced ? AUDIO_AHEAD_MS : 0);
     // A file has no latency to protect, and its pacer's timers land a few ms late under
     // load: it may hold up to a frame.
-    const maxHoldMs = options.spec.kind === 'mediaFile' ? periodMs : periodMs / 2;
+    const maxHoldMs = paced ? periodMs : periodMs / 2;
     this.frames = new FrameSync({ periodMs, maxHoldMs, release: releaseFrame });
     this.slate = greySlate(options.canvas);
   }

@@ -42,9 +42,8 @@ export class VideoIntake {
     return this.socketPath;
   }
 
-  /** Start taking frames from a just-started process. */
+  /** Start taking frames from a just-started process (after nextSocketPath()). */
   attach(proc: FfmpegProcess, deliver: (frame: Buffer) => void): void {
-    this.pacer?.reset();
     const pacer = this.pacedPeriodMs
       ? new MediaPacer<Buffer>({
           periodMs: this.pacedPeriodMs,
