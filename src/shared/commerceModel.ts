@@ -44,9 +44,13 @@ export interface RundownInfo {
   readonly graphics: { readonly productCard: boolean; readonly salesTicker: boolean; readonly orderShoutOut: boolean };
 }
 
+export const teleprompterMaxSpeed = 600;
+/** Starting with the speed at 0 would show nothing moving: start at a slow reading pace instead. */
+export const teleprompterStartSpeed = 20;
+
 export interface TeleprompterSettings {
   readonly mirror: boolean;
-  /** Auto-scroll speed, lines per minute; 0 = stopped. */
+  /** Auto-scroll speed, lines per minute (0 to teleprompterMaxSpeed); 0 = stopped. */
   readonly speed: number;
   readonly running: boolean;
   /** Text size in CSS px at the teleprompter. */

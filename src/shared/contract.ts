@@ -163,6 +163,12 @@ export const requestSchemas = {
     speed: z.number().min(0).max(600).optional(),
     running: z.boolean().optional(),
     fontSizePx: z.number().int().min(24).max(240).optional(),
+    /**
+     * Relative changes, applied by main to its current value: a pedal pressed twice
+     * quickly counts twice, however late the first change reaches the pressing page.
+     */
+    speedBy: z.number().min(-600).max(600).optional(),
+    toggleRunning: z.literal(true).optional(),
   }),
   /** Jump the teleprompter to a `[[marker]]` of the on-air script. */
   'teleprompter:jump': z.object({ marker: z.string().min(1).max(80) }),

@@ -4,7 +4,8 @@
 // The card is rendered before the frame is chosen (sharp is asynchronous), then
 // everything is applied synchronously, so nothing can slip to another frame.
 import { encodeMetadata, type CommerceMetadata } from '../../shared/commerceMetadata';
-import type { RundownInfo, TeleprompterSettings } from '../../shared/commerceModel';
+import { teleprompterMaxSpeed, teleprompterStartSpeed, type RundownInfo, type TeleprompterSettings } from '../../shared/commerceModel';
+import type { ParsedParams } from '../../shared/contract';
 import { promoEndForTake, segmentToMetadataProduct, type Rundown, type RundownSegment } from '../../shared/rundown';
 import type { OnAirGraphics } from '../commerce/graphics/onAirGraphics';
 import { ShoutOutPacer, type ShoutOutOrder } from '../commerce/graphics/orderShoutOut';
@@ -160,9 +161,14 @@ export class ShowRunner {
     await this.tick();
   }
 
-  setTeleprompter(change: Partial<Pick<TeleprompterSettings, 'mirror' | 'speed' | 'running' | 'fontSizePx'>>): void {
-    const defined = Object.fromEntries(Object.entries(change).filter(([, v]) => v !== undefined));
-    this.teleprompterValue = { ...this.teleprompterValue, ...defined };
+  /** Absolute values first, then the relative changes on top of main's current value. */
+  setTeleprompter(change: ParsedParams<'teleprompter:set'>): void {
+    const { speedBy, toggleRunning, ...absolute } = change;
+    const defined = Object.fromEntries(Object.entries(absolute).filter(([, v]) => v !== undefined));
+    let next: TeleprompterSettings = { ...this.teleprompterValue, ...defined };
+    if (speedBy !== undefined) next = { ...next, speed: Math.min(teleprompterMaxSpeed, Math.max(0, next.speed + speedBy)) };
+    if (toggleRunning) next = next.running ? { ...next, running: false } : { ...next, running: true, speed: next.speed === 0 ? teleprompterStartSpeed : next.speed };
+    this.teleprompterValue = next;
     this.deps.onChange();
   }
 

@@ -14,9 +14,6 @@ import { usePrompterKeys } from './usePrompterKeys';
 
 /** Must match `.prompter__script` line-height in styles.css: speed is in lines per minute. */
 const lineHeight = 1.3;
-/** Space with the speed at 0 would start nothing visible: start at a slow reading pace instead. */
-const startSpeed = 20;
-const maxSpeed = 600;
 
 /** The teleprompter: waits for the studio's first snapshot, then shows the show. */
 export function PrompterScreen({ error }: { readonly error: string | null }) {
@@ -66,14 +63,9 @@ function PrompterLive({ snapshot, error }: { readonly snapshot: StudioSnapshot; 
     }
   }, [settings.jump, driver]);
 
-  const toggleRunning = (): void => {
-    const starting = !settings.running;
-    api.teleprompter.set(starting && settings.speed === 0 ? { running: true, speed: startSpeed } : { running: starting }).catch(report);
-  };
-  const faster = (delta: number): void => {
-    const speed = Math.min(maxSpeed, Math.max(0, settings.speed + delta));
-    if (speed !== settings.speed) api.teleprompter.set({ speed }).catch(report);
-  };
+  // Relative changes, so that pedal presses quicker than the round trip to main all count.
+  const toggleRunning = (): void => void api.teleprompter.set({ toggleRunning: true }).catch(report);
+  const faster = (delta: number): void => void api.teleprompter.set({ speedBy: delta }).catch(report);
   const jump = (marker: string): void => void api.teleprompter.jump({ marker }).catch(report);
   usePrompterKeys({
     toggleRunning,
