@@ -139,4 +139,21 @@ describe('FrameSync', () => {
     }
     expect(sync.frameAt(300 * PERIOD)).toBe(299);
   });
+
+  it('tells, without taking it, the index of the frame a tick will show', () => {
+    const sync = new FrameSync<number>({ periodMs: PERIOD, release: () => {} });
+    expect(sync.indexAt(0)).toBeNull();
+    // Frames 0–9 arrive 5 ms after their time; ticks find each on its own tick.
+    for (let i = 0; i < 10; i++) sync.push(i, i * PERIOD + 5);
+    for (let tick = 1; tick < 10; tick++) {
+      const dueAt = tick * PERIOD + 6;
+      const told = sync.indexAt(dueAt);
+      expect(sync.frameAt(dueAt)).toBe(told);
+      expect(sync.indexAt(dueAt)).toBe(told);
+    }
+    // Past the newest frame, the newest is what stays on.
+    expect(sync.indexAt(100 * PERIOD)).toBe(9);
+    sync.reset();
+    expect(sync.indexAt(100 * PERIOD)).toBeNull();
+  });
 });

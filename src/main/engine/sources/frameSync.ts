@@ -53,6 +53,7 @@ export class FrameSync<F> {
   /** Arrived and not yet shown, oldest first. */
   private waiting: Waiting<F>[] = [];
   private shown: F | null = null;
+  private shownIndex = -1;
   private nextIndex = 0;
   private delays: number[] = [];
   private offsetMs: number | null = null;
@@ -103,7 +104,23 @@ export class FrameSync<F> {
     this.waiting = this.waiting.slice(pick + 1);
     if (this.shown !== null) this.release(this.shown);
     this.shown = chosen.frame;
+    this.shownIndex = chosen.index;
     return this.shown;
+  }
+
+  /**
+   * The index (in arrival order, from 0 at the last reset) of the frame frameAt(dueAt)
+   * gives or would give, without taking it; null before the first frame.
+   */
+  indexAt(dueAt: number): number | null {
+    if (dueAt === this.lastDueAt) return this.shown === null ? null : this.shownIndex;
+    let index: number | null = this.shown === null ? null : this.shownIndex;
+    for (const w of this.waiting) {
+      if (this.scheduledAt(w.index) <= dueAt) index = w.index;
+      else break;
+    }
+    if (index === null && this.waiting.length) index = this.waiting[0].index;
+    return index;
   }
 
   /** The newest frame that arrived, for callers without a clock. */
@@ -117,6 +134,7 @@ export class FrameSync<F> {
     if (this.shown !== null) this.release(this.shown);
     this.waiting = [];
     this.shown = null;
+    this.shownIndex = -1;
     this.nextIndex = 0;
     this.delays = [];
     this.offsetMs = null;

@@ -79,4 +79,31 @@ describe('PcmRing', () => {
     expect(peakDb(Buffer.from([0x00, 0x40]))).toBeCloseTo(-6.02, 1);
     expect(peakDb(Buffer.alloc(16))).toBe(SILENCE_DB);
   });
+
+  it('counts its position in the stream across takes, skips and drops, from zero at clear()', () => {
+    const ring = new PcmRing({ maxLatencyMs: 10 }); // 480 samples
+    ring.push(ramp(0, 300));
+    expect(ring.readPosition).toBe(0);
+    ring.take(100);
+    ring.skip(50);
+    expect(ring.readPosition).toBe(150);
+    expect(left(ring.take(2))).toEqual([150, 151]);
+    ring.push(ramp(300, 400)); // 548 queued > 480: the oldest 68 are dropped
+    expect(ring.receivedSamples).toBe(700);
+    expect(ring.readPosition).toBe(220);
+    expect(left(ring.take(1))).toEqual([220]);
+    ring.skip(10_000);
+    expect(ring.readPosition).toBe(700);
+    ring.clear();
+    expect([ring.receivedSamples, ring.readPosition]).toEqual([0, 0]);
+  });
+
+  it('starts a take with silence when asked, and takes only what follows it', () => {
+    const ring = new PcmRing();
+    ring.push(ramp(1, 10));
+    expect(left(ring.take(5, 3))).toEqual([0, 0, 0, 1, 2]);
+    expect(ring.readPosition).toBe(2);
+    expect(left(ring.take(4, 9))).toEqual([0, 0, 0, 0]);
+    expect(ring.readPosition).toBe(2);
+  });
 });

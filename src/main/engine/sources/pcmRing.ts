@@ -23,6 +23,8 @@ export class PcmRing {
   private carry = Buffer.alloc(0);
   private peak = SILENCE_DB;
   private droppedFrames = 0;
+  /** Samples per channel pushed since creation or clear(), kept or not. */
+  private receivedFrames = 0;
 
   constructor(options: PcmRingOptions = {}) {
     this.sampleRate = options.sampleRate ?? 48_000;
@@ -35,6 +37,19 @@ export class PcmRing {
   /** Samples per channel queued now. */
   get queuedSamples(): number {
     return this.length / this.frameBytes;
+  }
+
+  /** Samples per channel pushed since the stream began (creation or clear()). */
+  get receivedSamples(): number {
+    return this.receivedFrames;
+  }
+
+  /**
+   * Where in the stream the next take() starts, in samples per channel from its
+   * beginning: everything before it was taken, skipped or dropped.
+   */
+  get readPosition(): number {
+    return this.receivedFrames - this.queuedSamples;
   }
 
   /** Samples per channel dropped because the queue was full, since creation. */
@@ -56,6 +71,7 @@ export class PcmRing {
     const whole = data.length - (data.length % this.frameBytes);
     if (whole < data.length) this.carry = Buffer.from(data.subarray(whole));
     let bytes = data.subarray(0, whole);
+    this.receivedFrames += whole / this.frameBytes;
     const capacity = this.buffer.length;
     if (bytes.length > capacity) {
       this.droppedFrames += (bytes.length - capacity) / this.frameBytes;
@@ -78,26 +94,39 @@ export class PcmRing {
     this.length += bytes.length;
   }
 
-  /** Exactly samplesPerChannel samples: what is queued, then silence. */
-  take(samplesPerChannel: number): Buffer {
+  /**
+   * Exactly samplesPerChannel samples: `silenceFirst` samples of silence (at most all of
+   * them), then what is queued, then silence.
+   */
+  take(samplesPerChannel: number, silenceFirst = 0): Buffer {
     const out = Buffer.alloc(Math.max(0, Math.floor(samplesPerChannel)) * this.frameBytes);
-    const n = Math.min(out.length, this.length);
+    const start = Math.min(out.length, Math.max(0, Math.floor(silenceFirst)) * this.frameBytes);
+    const n = Math.min(out.length - start, this.length);
     const capacity = this.buffer.length;
     let copied = 0;
     while (copied < n) {
       const run = Math.min(n - copied, capacity - this.readStart);
-      this.buffer.copy(out, copied, this.readStart, this.readStart + run);
+      this.buffer.copy(out, start + copied, this.readStart, this.readStart + run);
       copied += run;
       this.readStart = (this.readStart + run) % capacity;
     }
     this.length -= n;
-    this.peak = peakDb(out.subarray(0, n));
+    this.peak = peakDb(out.subarray(start, start + n));
     return out;
   }
 
+  /** Drops up to `samplesPerChannel` queued samples, oldest first, without playing them. */
+  skip(samplesPerChannel: number): void {
+    const n = Math.min(this.length, Math.max(0, Math.floor(samplesPerChannel)) * this.frameBytes);
+    this.readStart = (this.readStart + n) % this.buffer.length;
+    this.length -= n;
+  }
+
+  /** A new stream: nothing queued, and positions count from zero again. */
   clear(): void {
     this.readStart = 0;
     this.length = 0;
+    this.receivedFrames = 0;
     this.carry = Buffer.alloc(0);
     this.peak = SILENCE_DB;
   }

@@ -152,6 +152,12 @@ describe('buildSourceArgs: media files, feeds and devices', () => {
     expect(isFlvFeed('srt://h:9000')).toBe(false);
   });
 
+  it("puts a feed's picture and sound on one timeline from zero, so main can pair them", () => {
+    const args = buildSourceArgs({ kind: 'networkFeed', name: 'R', url: 'srt://h:9000' }, canvas);
+    expect(graph(args)).toContain('[0:v:0]fps=30:start_time=0,');
+    expect(graph(args)).toContain('[0:a:0]aresample=48000:async=1:min_hard_comp=0.01:first_pts=0,');
+  });
+
   it('pulls RTSP over TCP with a socket timeout', () => {
     const args = buildSourceArgs({ kind: 'networkFeed', name: 'R', url: 'rtsp://cam.local/stream1' }, canvas);
     expect(after(args, '-rtsp_transport')).toBe('tcp');

@@ -64,8 +64,12 @@ export function buildSourceArgs(spec: SourceSpec, canvas: CanvasSettings, option
       // -stream_loop -1 loops the file forever. No -re: main reads it at the canvas rate
       // a few frames ahead (mediaPacer.ts), which rides over the loop's decoder restart.
       return normalisedArgs(['-stream_loop', '-1', '-i', spec.path], canvas, options, { soundOnTimeline: true });
-    case 'networkFeed':
-      return normalisedArgs(networkInput(spec, options.audio ?? 'input'), canvas, options);
+    case 'networkFeed': {
+      // Picture and sound on one timeline from zero, so main can pair them (lipSync.ts).
+      const audio = options.audio ?? 'input';
+      const own = audio === 'input';
+      return normalisedArgs(networkInput(spec, audio), canvas, options, { soundOnTimeline: own, pictureFromZero: own });
+    }
     case 'captureDevice':
       return captureArgs(spec, canvas, options);
   }
@@ -204,18 +208,19 @@ function captureArgs(spec: CaptureDeviceSpec, canvas: CanvasSettings, options: S
  * Any real input → canvas: constant rate (fps filter), letterboxed (scale down to fit,
  * pad to the canvas, square pixels). Input 0 is the media; when it has no audio a
  * silent lavfi input is added so fd 3 always flows. `audioLabel`: where the sound is
- * (default input 0's); `soundOnTimeline`: fill and trim it to its timestamps (a looped
- * file, whose picture the fps filter keeps on its timestamps).
+ * (default input 0's); `soundOnTimeline`: fill and trim it to its timestamps from zero
+ * (a looped file, whose picture the fps filter keeps on its timestamps);
+ * `pictureFromZero`: the picture too, so frame i is the picture of time i/fps.
  */
 function normalisedArgs(
   input: string[],
   canvas: CanvasSettings,
   options: SourceArgsOptions,
-  { audioLabel = '[0:a:0]', soundOnTimeline = false }: { audioLabel?: string; soundOnTimeline?: boolean } = {},
+  { audioLabel = '[0:a:0]', soundOnTimeline = false, pictureFromZero = false }: { audioLabel?: string; soundOnTimeline?: boolean; pictureFromZero?: boolean } = {},
 ): string[] {
   const { width: W, height: H, fps } = canvas;
   const video =
-    `[0:v:0]fps=${fps},scale=${W}:${H}:force_original_aspect_ratio=decrease:force_divisible_by=2,` +
+    `[0:v:0]fps=${fps}${pictureFromZero ? ':start_time=0' : ''},scale=${W}:${H}:force_original_aspect_ratio=decrease:force_divisible_by=2,` +
     `pad=${W}:${H}:(ow-iw)/2:(oh-ih)/2:color=black,setsar=1,format=yuv420p`;
   if (options.audio === 'silence') {
     const inputIndex = input.filter((a) => a === '-i').length;

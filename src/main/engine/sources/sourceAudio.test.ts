@@ -31,4 +31,22 @@ describe('SourceAudio', () => {
     expect(back.pcm.readInt16LE(0)).toBe(1000);
     expect(back.peakDb).toBeGreaterThan(-31);
   });
+
+  it("takes the sound of the frame on the picture: skipping sound behind it, and waiting in silence for sound ahead of it", () => {
+    const audio = new SourceAudio(1000);
+    // Samples 0–4799 (three frames of 1600): a different level in each frame.
+    audio.push(Buffer.concat([pcm(1600, 1000), pcm(1600, 2000), pcm(1600, 3000)]), 0);
+    expect(audio.receivedSamples).toBe(4800);
+    // The picture is already on frame 1: frame 0's sound is skipped.
+    expect(audio.takeFrom(1600, 1600, true).pcm.readInt16LE(0)).toBe(2000);
+    // The picture holds frame 1 (now 1 600 samples behind the sound): silence, nothing taken.
+    const held = audio.takeFrom(1600, 1600, true);
+    expect(held.peakDb).toBe(SILENCE_DB);
+    expect(held.pcm.length).toBe(1600 * 4);
+    // It moves on to frame 2: frame 2's sound, in step again.
+    expect(audio.takeFrom(3200, 1600, true).pcm.readInt16LE(0)).toBe(3000);
+    // Within half a frame either way, the sound just goes on (no click for jitter).
+    audio.push(pcm(3200, 500), 10);
+    expect(audio.takeFrom(4800 + 700, 1600, true).pcm.readInt16LE(0)).toBe(500);
+  });
 });

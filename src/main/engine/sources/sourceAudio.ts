@@ -17,7 +17,10 @@ export class SourceAudio {
   private windowPeak = SILENCE_DB;
   private windowStart = 0;
 
-  /** `leadMs`: audio read ahead on purpose (a paced media file), on top of the usual bound. */
+  /**
+   * `leadMs`: audio that may be queued on purpose, on top of the usual bound (a paced
+   * media file reads ahead; a remote feed's sound may come ahead of its picture).
+   */
   constructor(leadMs = 0) {
     this.ring = new PcmRing({ sampleRate: AUDIO_RATE, channels: AUDIO_CHANNELS, maxLatencyMs: MAX_QUEUED_MS + leadMs });
   }
@@ -39,10 +42,29 @@ export class SourceAudio {
    */
   take(samplesPerChannel: number, hasSignal: boolean, keepQueued = false): { pcm: Buffer; peakDb: number } {
     if (!hasSignal) {
-      if (!keepQueued) this.ring.clear();
+      if (!keepQueued) this.ring.skip(this.ring.queuedSamples);
       return { pcm: Buffer.alloc(Math.max(0, Math.floor(samplesPerChannel)) * 2 * AUDIO_CHANNELS), peakDb: SILENCE_DB };
     }
     const pcm = this.ring.take(samplesPerChannel);
+    return { pcm, peakDb: this.ring.lastPeakDb };
+  }
+
+  /** Samples per channel received from the current process. */
+  get receivedSamples(): number {
+    return this.ring.receivedSamples;
+  }
+
+  /**
+   * One tick's samples starting at `fromSample` of the stream (the sound of the frame
+   * on the picture), give or take a tick: sound behind it is skipped; sound ahead of it
+   * waits, and silence plays meanwhile, as the picture holds.
+   */
+  takeFrom(fromSample: number, samplesPerChannel: number, hasSignal: boolean): { pcm: Buffer; peakDb: number } {
+    if (!hasSignal) return this.take(samplesPerChannel, false);
+    const ahead = this.ring.readPosition - fromSample;
+    const tolerance = samplesPerChannel / 2;
+    if (ahead < -tolerance) this.ring.skip(-ahead);
+    const pcm = this.ring.take(samplesPerChannel, ahead > tolerance ? ahead : 0);
     return { pcm, peakDb: this.ring.lastPeakDb };
   }
 

@@ -1,6 +1,7 @@
 // One camera or feed = one supervised ffmpeg (DESIGN.md §1). The worker reads that
-// process's raw frames, PCM and preview JPEGs as fast as they come; a frame
-// synchroniser keeps the few the programme may still show. The programme clock asks
+// process's raw frames, PCM and preview JPEGs as fast as they come; its playout keeps
+// the few frames the programme may still show and the sound that goes with them
+// (sourcePlayout.ts). The programme clock asks
 // for a frame on every tick and always gets one at once: the one scheduled for that
 // tick, or the NO SIGNAL slate when the source has been silent for noSignalAfterMs. A
 // process that stalls is killed by a watchdog; one that ends or fails is restarted
@@ -12,11 +13,9 @@ import type { Logger } from '../logger';
 import { releaseFrame } from '../media/framePool';
 import { FfmpegProcess, type ProcessExit } from '../process/ffmpegProcess';
 import { cleanLogLine } from '../process/ffmpegOutput';
-import { FrameSync } from './frameSync';
 import { JpegSplitter } from './jpegSplitter';
-import { AUDIO_AHEAD_MS } from './mediaPacer';
 import { RestartPolicy } from './restartPolicy';
-import { SourceAudio } from './sourceAudio';
+import { SourcePlayout } from './sourcePlayout';
 import { greySlate, renderSlate, type Slate } from './slate';
 import { VideoIntake } from './videoIntake';
 import { InputAudioChoice } from './inputAudioChoice';
@@ -76,8 +75,7 @@ export class SourceWorker {
 
   private readonly video: VideoIntake;
   private readonly jpegs = new JpegSplitter();
-  private readonly audio: SourceAudio;
-  private readonly frames: FrameSync<Buffer>;
+  private readonly playout: SourcePlayout;
   private lastFrameAt = -Infinity;
   private latestJpeg: Buffer | null = null;
   private frameTimes: number[] = [];
@@ -102,11 +100,7 @@ export class SourceWorker {
     const periodMs = 1000 / options.canvas.fps;
     const paced = options.spec.kind === 'mediaFile';
     this.video = new VideoIntake(frameBytes(options.canvas), paced ? periodMs : null);
-    this.audio = new SourceAudio(paced ? AUDIO_AHEAD_MS : 0);
-    // A file has no latency to protect, and its pacer's timers land a few ms late under
-    // load: it may hold up to a frame.
-    const maxHoldMs = paced ? periodMs : periodMs / 2;
-    this.frames = new FrameSync({ periodMs, maxHoldMs, release: releaseFrame });
+    this.playout = new SourcePlayout(options.spec.kind, options.canvas, (message) => this.log.warn(message));
     this.slate = greySlate(options.canvas);
   }
 
@@ -166,7 +160,7 @@ export class SourceWorker {
     this.watchdog = null;
     await this.stopProcess();
     this.video.detach();
-    this.frames.reset();
+    this.playout.dispose();
     this.setState('stopped', null);
     this.frameListeners.clear();
     this.previewListeners.clear();
@@ -180,15 +174,15 @@ export class SourceWorker {
    */
   frameForTick(dueAt?: number): Buffer {
     if (!this.hasSignal(performance.now())) return this.slate.frame;
-    const frame = dueAt === undefined ? this.frames.latest() : this.frames.frameAt(dueAt);
-    return frame ?? this.slate.frame;
+    return this.playout.frameFor(dueAt) ?? this.slate.frame;
   }
 
-  takeAudio(samplesPerChannel: number): { pcm: Buffer; peakDb: number } {
-    // A paced file's sound from before its first picture is the start of the same
-    // stream: kept, so sound and picture start together.
-    const starting = this.spec.kind === 'mediaFile' && this.framesThisProcess === 0;
-    return this.audio.take(samplesPerChannel, this.hasSignal(performance.now()), starting);
+  /**
+   * One tick's sound. A remote feed's is the sound of the frame frameForTick(dueAt)
+   * shows (lipSync.ts); other sources' is what came next.
+   */
+  takeAudio(samplesPerChannel: number, dueAt?: number): { pcm: Buffer; peakDb: number } {
+    return this.playout.takeAudio(samplesPerChannel, dueAt, this.hasSignal(performance.now()));
   }
 
   latestPreview(): Buffer | null {
@@ -219,7 +213,7 @@ export class SourceWorker {
       reason: this.reasonValue,
       fps,
       reconnects: this.reconnects,
-      audioLevelDb: this.audio.level(now, this.hasSignal(now)),
+      audioLevelDb: this.playout.level(now, this.hasSignal(now)),
       hasAudio: this.inputAudio.hasAudio,
     };
   }
@@ -250,7 +244,7 @@ export class SourceWorker {
     this.killReason = null;
     this.recentLog = [];
     this.jpegs.reset();
-    this.audio.clear();
+    this.playout.newStream(this.inputAudio.mode === 'input');
     this.inputAudio.processStarting(() => {
       if (proc !== this.process || this.framesThisProcess > 0) return;
       this.log.info('the feed says it carries no audio; not waiting for ffmpeg to find that out');
@@ -283,9 +277,7 @@ export class SourceWorker {
     }
     const now = performance.now();
     const receivedAtMs = performance.timeOrigin + now;
-    // A new process is a new stream: its frame numbers start again.
-    if (this.framesThisProcess === 0) this.frames.reset();
-    this.frames.push(frame, now);
+    this.playout.video(frame, now);
     this.lastFrameAt = now;
     const seq = this.framesThisProcess++;
     this.frameTimes.push(now);
@@ -299,7 +291,7 @@ export class SourceWorker {
 
   private onAudio(proc: FfmpegProcess, chunk: Buffer): void {
     if (proc !== this.process) return;
-    this.audio.push(chunk, performance.now());
+    this.playout.sound(chunk, performance.now());
   }
 
   private onPreviewChunk(proc: FfmpegProcess, chunk: Buffer): void {

@@ -13,7 +13,8 @@ import { isYuvaOverlay, prepareOverlay, type OverlayImage, type YuvaOverlay } fr
 export interface FrameSource {
   /** The frame for the tick due at `dueAt` (performance.now() clock), asked once or more per tick. */
   frameForTick(dueAt?: number): Buffer;
-  takeAudio(samplesPerChannel: number): { pcm: Buffer; peakDb: number };
+  /** One tick's sound; `dueAt` as for frameForTick, so a source can give the sound of the frame it shows. */
+  takeAudio(samplesPerChannel: number, dueAt?: number): { pcm: Buffer; peakDb: number };
 }
 
 export interface SceneDefinition {
@@ -236,7 +237,7 @@ export class Switcher {
     }
     const audioBySource = new Map<string, Buffer>();
     for (const [id, source] of this.sources) {
-      const { pcm, peakDb } = source.takeAudio(this.samplesPerFrame);
+      const { pcm, peakDb } = source.takeAudio(this.samplesPerFrame, dueAt);
       audioBySource.set(id, pcm);
       this.levels.set(id, peakDb);
     }

@@ -1,0 +1,101 @@
+// What the programme takes from one source, tick by tick: the frame scheduled for the
+// tick (frameSync.ts) and the sound that goes with it. Frames and PCM arrive from the
+// source's process as fast as it writes them; how they are kept in step depends on the
+// kind of source:
+//   - a paced media file: its pacer hands frames on at the canvas rate, and its sound
+//     is queued as far ahead as the pacer reads (mediaPacer.ts);
+//   - a remote feed with its own sound: each frame waits for its sound, and each tick
+//     takes the sound of the frame it shows (lipSync.ts);
+//   - everything else (test patterns, capture devices, a feed's generated silence):
+//     sound and picture as they come.
+import type { CanvasSettings, SourceSpec } from '../../../shared/model';
+import { releaseFrame } from '../media/framePool';
+import { AUDIO_RATE } from '../media/rawFormat';
+import { FrameSync } from './frameSync';
+import { LipSync, MAX_SOUND_WAIT_MS } from './lipSync';
+import { AUDIO_AHEAD_MS } from './mediaPacer';
+import { SourceAudio } from './sourceAudio';
+
+export class SourcePlayout {
+  private readonly paced: boolean;
+  private readonly samplesPerFrame: number;
+  private readonly frames: FrameSync<Buffer>;
+  private readonly audio: SourceAudio;
+  /** A remote feed's frames wait here for their sound (null: other kinds). */
+  private readonly lipSync: LipSync<Buffer> | null;
+  /** Whether the current stream's sound is the input's own (not generated silence). */
+  private ownSound = false;
+  private framesThisStream = 0;
+
+  constructor(kind: SourceSpec['kind'], canvas: CanvasSettings, onSoundGivenUp: (message: string) => void) {
+    const periodMs = 1000 / canvas.fps;
+    this.paced = kind === 'mediaFile';
+    const remote = kind === 'networkFeed';
+    this.samplesPerFrame = AUDIO_RATE / canvas.fps;
+    // A remote feed's sound may come ahead of its picture by as much as the other way round.
+    this.audio = new SourceAudio(this.paced ? AUDIO_AHEAD_MS : remote ? 2 * MAX_SOUND_WAIT_MS : 0);
+    // A file has no latency to protect, and its pacer's timers land a few ms late under
+    // load: it may hold up to a frame.
+    this.frames = new FrameSync({ periodMs, maxHoldMs: this.paced ? periodMs : periodMs / 2, release: releaseFrame });
+    this.lipSync = remote
+      ? new LipSync<Buffer>({
+          periodMs,
+          samplesPerFrame: this.samplesPerFrame,
+          pass: (frame, at) => this.frames.push(frame, at),
+          release: releaseFrame,
+          onGiveUp: () => onSoundGivenUp(`its sound comes more than ${MAX_SOUND_WAIT_MS} ms after its picture; playing the sound as it comes`),
+        })
+      : null;
+  }
+
+  /**
+   * A new process: a new stream. Sound and held frames of the old one are dropped; its
+   * last picture stays until the new one's first frame.
+   */
+  newStream(ownSound: boolean): void {
+    this.ownSound = ownSound;
+    this.framesThisStream = 0;
+    this.audio.clear();
+    this.lipSync?.reset();
+  }
+
+  /** A whole frame from the process; ownership passes here. `now` on performance.now()'s clock. */
+  video(frame: Buffer, now: number): void {
+    // Frame numbers start again with the stream.
+    if (this.framesThisStream++ === 0) this.frames.reset();
+    if (this.lipSync && this.ownSound) this.lipSync.video(frame, now);
+    else this.frames.push(frame, now);
+  }
+
+  sound(chunk: Buffer, now: number): void {
+    this.audio.push(chunk, now);
+    this.lipSync?.sound(this.audio.receivedSamples);
+  }
+
+  /** The frame for the tick due at `dueAt`; without one, the newest. Null before the first. */
+  frameFor(dueAt?: number): Buffer | null {
+    return dueAt === undefined ? this.frames.latest() : this.frames.frameAt(dueAt);
+  }
+
+  /** One tick's sound: a remote feed's is that of the frame frameFor(dueAt) shows; others', what came next. */
+  takeAudio(samplesPerChannel: number, dueAt: number | undefined, hasSignal: boolean): { pcm: Buffer; peakDb: number } {
+    if (this.lipSync?.aligned && this.ownSound) {
+      const index = this.frames.indexAt(dueAt ?? Infinity);
+      if (index !== null) return this.audio.takeFrom(index * this.samplesPerFrame, samplesPerChannel, hasSignal);
+    }
+    // A paced file's sound from before its first picture is the start of the same
+    // stream: kept, so sound and picture start together.
+    return this.audio.take(samplesPerChannel, hasSignal, this.paced && this.framesThisStream === 0);
+  }
+
+  /** The level meter's reading (SourceAudio.level). */
+  level(now: number, hasSignal: boolean): number {
+    return this.audio.level(now, hasSignal);
+  }
+
+  /** The source is gone: every frame back to its pool. */
+  dispose(): void {
+    this.lipSync?.reset();
+    this.frames.reset();
+  }
+}
