@@ -32,21 +32,41 @@ describe('SourceAudio', () => {
     expect(back.peakDb).toBeGreaterThan(-31);
   });
 
-  it("takes the sound of the frame on the picture: skipping sound behind it, and waiting in silence for sound ahead of it", () => {
+  it('takes the sound of the frame on the picture, riding over a one-frame repeat or skip', () => {
     const audio = new SourceAudio(1000);
-    // Samples 0–4799 (three frames of 1600): a different level in each frame.
-    audio.push(Buffer.concat([pcm(1600, 1000), pcm(1600, 2000), pcm(1600, 3000)]), 0);
-    expect(audio.receivedSamples).toBe(4800);
-    // The picture is already on frame 1: frame 0's sound is skipped.
-    expect(audio.takeFrom(1600, 1600, true).pcm.readInt16LE(0)).toBe(2000);
-    // The picture holds frame 1 (now 1 600 samples behind the sound): silence, nothing taken.
-    const held = audio.takeFrom(1600, 1600, true);
+    const frame = (level: number): Buffer => pcm(1600, level);
+    const first = (r: { pcm: Buffer }): number => r.pcm.readInt16LE(0);
+    // Frames 0–4 (1 600 samples each), each with its own level.
+    audio.push(Buffer.concat([frame(1000), frame(2000), frame(3000), frame(4000), frame(5000)]), 0);
+    expect(audio.receivedSamples).toBe(8000);
+    // The picture is already on frame 2: the sound of frames 0–1 is skipped.
+    expect(first(audio.takeFrom(3200, 1600, true))).toBe(3000);
+    // It repeats frame 2 once (a tick off): the sound goes on, no gap.
+    expect(first(audio.takeFrom(3200, 1600, true))).toBe(4000);
+    // A second repeat (two ticks off): silence while the picture holds, nothing taken.
+    const held = audio.takeFrom(3200, 1600, true);
     expect(held.peakDb).toBe(SILENCE_DB);
     expect(held.pcm.length).toBe(1600 * 4);
-    // It moves on to frame 2: frame 2's sound, in step again.
-    expect(audio.takeFrom(3200, 1600, true).pcm.readInt16LE(0)).toBe(3000);
-    // Within half a frame either way, the sound just goes on (no click for jitter).
-    audio.push(pcm(3200, 500), 10);
-    expect(audio.takeFrom(4800 + 700, 1600, true).pcm.readInt16LE(0)).toBe(500);
+    expect(first(audio.takeFrom(6400, 1600, true))).toBe(5000);
+  });
+
+  it('lines the sound up again once it has been a tick off its picture for two seconds', () => {
+    const audio = new SourceAudio(1000);
+    // Each tick's 1 600 samples at the level of its frame number + 1, a little ahead.
+    let pushed = 0;
+    const pushTo = (frames: number): void => {
+      for (; pushed < frames; pushed++) audio.push(pcm(1600, pushed + 1), 0);
+    };
+    // The picture stays one frame behind the sound: tolerated for 2 s (60 ticks)…
+    const levels: number[] = [];
+    for (let tick = 0; tick < 61; tick++) {
+      pushTo(tick + 3);
+      levels.push(audio.takeFrom(Math.max(0, tick - 1) * 1600, 1600, true).pcm.readInt16LE(0));
+    }
+    expect(levels.slice(0, 59)).toEqual(Array.from({ length: 59 }, (_, i) => i + 1));
+    // …then one tick of silence puts it back on its frame.
+    expect(levels.slice(59)).toContain(0);
+    pushTo(64);
+    expect(audio.takeFrom(60 * 1600, 1600, true).pcm.readInt16LE(0)).toBe(61);
   });
 });

@@ -10,12 +10,16 @@ const LEVEL_WINDOW_MS = 250;
 
 /** Most audio a source may have queued: more is dropped, oldest first. */
 const MAX_QUEUED_MS = 250;
+/** How long sound may stay a tick off its picture before it is lined up again (takeFrom). */
+const SETTLE_MS = 2000;
 
 export class SourceAudio {
   private readonly ring: PcmRing;
   private levelDb = SILENCE_DB;
   private windowPeak = SILENCE_DB;
   private windowStart = 0;
+  /** Samples taken since the sound went half a tick or more off its picture. */
+  private offSamples = 0;
 
   /**
    * `leadMs`: audio that may be queued on purpose, on top of the usual bound (a paced
@@ -56,15 +60,22 @@ export class SourceAudio {
 
   /**
    * One tick's samples starting at `fromSample` of the stream (the sound of the frame
-   * on the picture), give or take a tick: sound behind it is skipped; sound ahead of it
-   * waits, and silence plays meanwhile, as the picture holds.
+   * on the picture). A picture that repeats or skips one frame (jitter; the next step
+   * usually undoes it) leaves the sound going on, a tick off; more than a tick off, or
+   * off for SETTLE_MS, it is lined up again: sound behind is skipped, and sound ahead
+   * waits while silence plays, as the picture holds.
    */
   takeFrom(fromSample: number, samplesPerChannel: number, hasSignal: boolean): { pcm: Buffer; peakDb: number } {
     if (!hasSignal) return this.take(samplesPerChannel, false);
     const ahead = this.ring.readPosition - fromSample;
-    const tolerance = samplesPerChannel / 2;
-    if (ahead < -tolerance) this.ring.skip(-ahead);
-    const pcm = this.ring.take(samplesPerChannel, ahead > tolerance ? ahead : 0);
+    this.offSamples = Math.abs(ahead) >= samplesPerChannel / 2 ? this.offSamples + samplesPerChannel : 0;
+    let silenceFirst = 0;
+    if (Math.abs(ahead) > samplesPerChannel || this.offSamples >= (SETTLE_MS * AUDIO_RATE) / 1000) {
+      this.offSamples = 0;
+      if (ahead < 0) this.ring.skip(-ahead);
+      else silenceFirst = ahead;
+    }
+    const pcm = this.ring.take(samplesPerChannel, silenceFirst);
     return { pcm, peakDb: this.ring.lastPeakDb };
   }
 
@@ -76,6 +87,7 @@ export class SourceAudio {
 
   /** A new process: forget audio queued from the old one. */
   clear(): void {
+    this.offSamples = 0;
     this.ring.clear();
   }
 }
