@@ -1,16 +1,21 @@
-// Sound and picture of a remote feed stay together on the programme, over the two
-// transports that deliver them differently: RTMP (nginx-rtmp) interleaves sound and
-// picture closely; MPEG-TS over SRT (srt-live-transmit) carries sound in PES packets of
-// a few hundred milliseconds, so it arrives in bursts behind its picture. The remote
+// Sound and picture of a remote feed stay together on the programme, over transports
+// that deliver them differently: RTMP (nginx-rtmp) interleaves sound and picture
+// closely; MPEG-TS over SRT (srt-live-transmit) carries sound in PES packets of a few
+// hundred milliseconds, so it arrives in bursts behind its picture; HLS (nginx as a web
+// server) brings two seconds of both at once, a segment at a time. The remote
 // encoder sends a white flash and a 1 kHz beep together at the start of every second;
 // the test reads the worker the way the programme clock does (a tick takes the frame
 // scheduled for it and that tick's sound) and checks that every flash has its beep, on
 // the same tick or the next. Every process is stopped after each test, even on failure.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { describe, expect, it } from 'vitest';
 import { stopChild } from '../../../../test/support/childProcess';
 import { stopsAfterEach } from '../../../../test/support/cleanups';
+import { startNginxHttp } from '../../../../test/support/nginxHttp';
 import { startNginxRtmp } from '../../../../test/support/nginxRtmp';
 import { SrtRelay } from '../../../../test/support/srtRelay';
 import type { CanvasSettings } from '../../../shared/model';
@@ -48,6 +53,8 @@ function feedWorker(url: string): SourceWorker {
 interface Onsets {
   readonly flashes: number[];
   readonly beeps: number[];
+  /** Ticks that showed the same frame as the tick before. */
+  repeats: number;
 }
 
 /** Waits for the feed, then ticks like the programme clock and notes where each flash and beep begins. */
@@ -58,7 +65,8 @@ async function watch(w: SourceWorker): Promise<Onsets> {
   // The first seconds settle the schedule; watch after them.
   await sleep(2000);
   const centre = (canvas.height / 2) * canvas.width + canvas.width / 2;
-  const onsets: Onsets = { flashes: [], beeps: [] };
+  const onsets: Onsets = { flashes: [], beeps: [], repeats: 0 };
+  let previous: Buffer | null = null;
   let flashing = false;
   let beeping = false;
   let due = performance.now();
@@ -68,6 +76,8 @@ async function watch(w: SourceWorker): Promise<Onsets> {
     if (wait > 0) await sleep(wait);
     const { peakDb } = w.takeAudio(SAMPLES_PER_TICK, due);
     const frame = w.frameForTick(due);
+    if (frame === previous) onsets.repeats++;
+    previous = frame;
     const flash = frame[centre]! > 160;
     if (flash && !flashing) onsets.flashes.push(tick);
     flashing = flash;
@@ -108,5 +118,22 @@ describe('a remote feed keeps its sound with its picture', () => {
     const w = feedWorker(relay.readerUrl);
     w.start();
     expectLipSync(await watch(w));
+  });
+
+  it('over HLS from a web server, whose segments come two seconds at a time, with the picture paced', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cuecast-hls-sync-'));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const playlist = join(dir, 'live.m3u8');
+    flashBeepEncoder(['-f', 'hls', '-hls_time', '2', '-hls_list_size', '5', '-hls_flags', 'delete_segments', playlist]);
+    const start = Date.now();
+    while (!(existsSync(playlist) && (readFileSync(playlist, 'utf8').match(/\.ts/g)?.length ?? 0) >= 2) && Date.now() - start < 15_000) await sleep(100);
+    const web = await startNginxHttp(dir);
+    cleanups.push(() => web.stop());
+    const w = feedWorker(`${web.httpUrl}/live.m3u8`);
+    w.start();
+    const seen = await watch(w);
+    expectLipSync(seen);
+    // Unpaced, the segments' frames came in bursts: 261 of 300 ticks repeated a frame.
+    expect(seen.repeats).toBeLessThanOrEqual(3);
   });
 });

@@ -156,4 +156,15 @@ describe('FrameSync', () => {
     sync.reset();
     expect(sync.indexAt(100 * PERIOD)).toBeNull();
   });
+
+  it('moves the whole schedule by an extra delay, once', () => {
+    const sync = new FrameSync<number>({ periodMs: PERIOD, release: () => {} });
+    for (let i = 0; i < 5; i++) sync.push(i, i * PERIOD);
+    expect(sync.frameAt(4 * PERIOD)).toBe(4);
+    // A remote feed's sound hold rises by two frames: later frames keep their cadence, two later.
+    sync.setExtraDelay(2 * PERIOD);
+    for (let i = 5; i < 10; i++) sync.push(i, i * PERIOD);
+    const shown = [5, 6, 7, 8, 9].map((tick) => sync.frameAt(tick * PERIOD + 1));
+    expect(shown).toEqual([4, 4, 5, 6, 7]);
+  });
 });

@@ -57,6 +57,7 @@ export class FrameSync<F> {
   private nextIndex = 0;
   private delays: number[] = [];
   private offsetMs: number | null = null;
+  private extraMs = 0;
   private lastDueAt = Number.NaN;
 
   constructor(options: FrameSyncOptions<F>) {
@@ -71,6 +72,15 @@ export class FrameSync<F> {
   get holdMs(): number | null {
     if (this.offsetMs === null || !this.delays.length) return null;
     return Math.max(0, this.offsetMs - Math.min(...this.delays));
+  }
+
+  /**
+   * A delay on top of the schedule, for every frame from now on (a remote feed's hold
+   * for its sound, lipSync.ts). Changing it moves the schedule at once: a repeat or a
+   * skip, rather than frames that look late or early to the jitter window.
+   */
+  setExtraDelay(ms: number): void {
+    this.extraMs = ms;
   }
 
   /** A frame from the source, in order; `arrivedAt` on performance.now()'s clock. */
@@ -138,11 +148,12 @@ export class FrameSync<F> {
     this.nextIndex = 0;
     this.delays = [];
     this.offsetMs = null;
+    this.extraMs = 0;
     this.lastDueAt = Number.NaN;
   }
 
   private scheduledAt(index: number): number {
-    return (this.offsetMs ?? 0) + index * this.periodMs;
+    return (this.offsetMs ?? 0) + this.extraMs + index * this.periodMs;
   }
 
   private updateOffset(): void {

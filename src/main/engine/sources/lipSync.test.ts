@@ -13,7 +13,7 @@ function lipSync() {
   const sync = new LipSync<number>({
     periodMs: PERIOD,
     samplesPerFrame: S,
-    pass: (frame, at) => passed.push({ frame, at }),
+    pass: (frame) => passed.push({ frame, at: Date.now() }),
     release: (frame) => released.push(frame),
     onGiveUp: () => gaveUp++,
     now: () => Date.now(),

@@ -10,8 +10,10 @@
 // reaches its end. Each frame is held until it is complete, and a little longer: all
 // frames wait as long as the longest wait of the last two seconds, so the picture keeps
 // its cadence while the sound comes in bursts (the delay rises at once and falls only
-// by a clear margin, as in frameSync.ts). The programme then takes each tick's sound
-// from the sample of the frame it shows (SourceAudio.takeFrom).
+// by a clear margin, as in frameSync.ts). The frame synchroniser schedules frames by
+// their arrival here plus that hold, so a change of hold moves the schedule once
+// instead of looking like two seconds of late frames. The programme then takes each
+// tick's sound from the sample of the frame it shows (SourceAudio.takeFrom).
 //
 // Sound that is never coming must not hold the picture: a frame waits at most
 // MAX_SOUND_WAIT_MS. When every frame has waited that long for two seconds, the feed's
@@ -29,8 +31,12 @@ export interface LipSyncOptions<F> {
   readonly periodMs: number;
   /** Samples per channel in one frame interval. */
   readonly samplesPerFrame: number;
-  /** A frame goes on (to the frame synchroniser), `at` on performance.now()'s clock. */
-  readonly pass: (frame: F, at: number) => void;
+  /**
+   * A frame goes on (to the frame synchroniser), with when it arrived here
+   * (performance.now()'s clock): its cadence is the feed's, and currentHoldMs says how
+   * much later than that it may be shown.
+   */
+  readonly pass: (frame: F, arrivedAt: number) => void;
   /** A held frame dropped by reset(). */
   readonly release: (frame: F) => void;
   /** Called once when the sound is given up on for this stream. */
@@ -137,7 +143,7 @@ export class LipSync<F> {
         return;
       }
       this.held.shift();
-      this.options.pass(head.frame, now);
+      this.options.pass(head.frame, head.arrivedAt);
     }
   }
 
@@ -155,9 +161,9 @@ export class LipSync<F> {
       return;
     }
     this.alignedValue = false;
+    this.holdMs = 0;
     this.options.onGiveUp?.();
-    const now = this.now();
-    for (const h of this.held) this.options.pass(h.frame, now);
+    for (const h of this.held) this.options.pass(h.frame, h.arrivedAt);
     this.held = [];
   }
 

@@ -6,7 +6,8 @@
 // frame on at its time: a hiccup shorter than the lead never reaches the picture. When
 // the queue is full it stops reading, so ffmpeg blocks on its next write and stays at
 // most the lead ahead. Its sound comes from the same process, so the PCM queue holds
-// the same lead and stays in step with the picture.
+// the same lead and stays in step with the picture. An HLS feed is paced the same way:
+// its ffmpeg reads a segment at a time as fast as it downloads (pacedByMain()).
 import { performance } from 'node:perf_hooks';
 
 /** How far ahead of the picture a media file is read: more than the longest loop hiccup measured. */

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { CanvasSettings, SourceSpec } from '../../../shared/model';
 import {
-  SUPPORTED_FEED_SCHEMES, barcodeHeight, buildSourceArgs, esc, ffmpegColor, frameBytes, isFlvFeed, previewSize,
+  SUPPORTED_FEED_SCHEMES, barcodeHeight, buildSourceArgs, esc, ffmpegColor, frameBytes, isFlvFeed, pacedByMain, previewSize,
   validateSourceSpec,
 } from './sourceArgs';
 
@@ -156,6 +156,16 @@ describe('buildSourceArgs: media files, feeds and devices', () => {
     const args = buildSourceArgs({ kind: 'networkFeed', name: 'R', url: 'srt://h:9000' }, canvas);
     expect(graph(args)).toContain('[0:v:0]fps=30:start_time=0,');
     expect(graph(args)).toContain('[0:a:0]aresample=48000:async=1:min_hard_comp=0.01:first_pts=0,');
+  });
+
+  it('has main pace the sources whose ffmpeg runs ahead of real time: files, and feeds fetched over HTTP in pieces', () => {
+    const feed = (url: string) => pacedByMain({ kind: 'networkFeed', name: 'R', url });
+    expect(pacedByMain({ kind: 'mediaFile', name: 'Clip', path: '/m.mp4' })).toBe(true);
+    expect(feed('https://cdn.example/live/index.m3u8')).toBe(true);
+    expect(feed('http://h:8080/clip.mp4')).toBe(true);
+    // HTTP-FLV and the streaming protocols arrive in real time.
+    for (const url of ['http://h:8000/live/cam.flv', 'rtmp://h/live/s', 'srt://h:9000', 'rtsp://cam/1', 'udp://239.0.0.1:1234']) expect(feed(url), url).toBe(false);
+    expect(pacedByMain({ kind: 'testPattern', name: 'T', color: '#fff', toneHz: 0 })).toBe(false);
   });
 
   it('pulls RTSP over TCP with a socket timeout', () => {

@@ -128,6 +128,20 @@ function barcodeFilters(W: number, H: number): string[] {
 }
 
 /**
+ * Whether main paces the source's frames (mediaPacer.ts) because its ffmpeg delivers
+ * them faster than real time: a media file, and a feed fetched over HTTP in pieces (HLS
+ * segments, a file on a web server), which ffmpeg reads a segment at a time as fast as
+ * it downloads. (An HLS feed read unpaced showed 39 new frames in 10 s.) HTTP-FLV
+ * streams in real time like RTMP and is not paced.
+ */
+export function pacedByMain(spec: SourceSpec): boolean {
+  if (spec.kind === 'mediaFile') return true;
+  if (spec.kind !== 'networkFeed') return false;
+  const scheme = spec.url.slice(0, spec.url.indexOf(':')).toLowerCase();
+  return (scheme === 'http' || scheme === 'https') && !isHttpFlvUrl(spec.url);
+}
+
+/**
  * Whether a feed arrives as FLV: RTMP(S), or HTTP(S) with a `.flv` path (HTTP-FLV, as
  * node-media-server, SRS and the CDNs serve it).
  */

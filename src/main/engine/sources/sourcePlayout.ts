@@ -2,10 +2,11 @@
 // tick (frameSync.ts) and the sound that goes with it. Frames and PCM arrive from the
 // source's process as fast as it writes them; how they are kept in step depends on the
 // kind of source:
-//   - a paced media file: its pacer hands frames on at the canvas rate, and its sound
-//     is queued as far ahead as the pacer reads (mediaPacer.ts);
-//   - a remote feed with its own sound: each frame waits for its sound, and each tick
-//     takes the sound of the frame it shows (lipSync.ts);
+//   - a paced source (a media file, an HLS feed): its pacer hands frames on at the
+//     canvas rate, and its sound is queued as far ahead as the pacer reads
+//     (mediaPacer.ts);
+//   - a remote feed with its own sound (paced or not): each frame waits for its
+//     sound, and each tick takes the sound of the frame it shows (lipSync.ts);
 //   - everything else (test patterns, capture devices, a feed's generated silence):
 //     sound and picture as they come.
 import type { CanvasSettings, SourceSpec } from '../../../shared/model';
@@ -14,6 +15,7 @@ import { AUDIO_RATE } from '../media/rawFormat';
 import { FrameSync } from './frameSync';
 import { LipSync, MAX_SOUND_WAIT_MS } from './lipSync';
 import { AUDIO_AHEAD_MS } from './mediaPacer';
+import { pacedByMain } from './sourceArgs';
 import { SourceAudio } from './sourceAudio';
 
 export class SourcePlayout {
@@ -27,13 +29,13 @@ export class SourcePlayout {
   private ownSound = false;
   private framesThisStream = 0;
 
-  constructor(kind: SourceSpec['kind'], canvas: CanvasSettings, onSoundGivenUp: (message: string) => void) {
+  constructor(spec: SourceSpec, canvas: CanvasSettings, onSoundGivenUp: (message: string) => void) {
     const periodMs = 1000 / canvas.fps;
-    this.paced = kind === 'mediaFile';
-    const remote = kind === 'networkFeed';
+    this.paced = pacedByMain(spec);
+    const remote = spec.kind === 'networkFeed';
     this.samplesPerFrame = AUDIO_RATE / canvas.fps;
     // A remote feed's sound may come ahead of its picture by as much as the other way round.
-    this.audio = new SourceAudio(this.paced ? AUDIO_AHEAD_MS : remote ? 2 * MAX_SOUND_WAIT_MS : 0);
+    this.audio = new SourceAudio(remote ? 2 * MAX_SOUND_WAIT_MS : this.paced ? AUDIO_AHEAD_MS : 0);
     // A file has no latency to protect, and its pacer's timers land a few ms late under
     // load: it may hold up to a frame.
     this.frames = new FrameSync({ periodMs, maxHoldMs: this.paced ? periodMs : periodMs / 2, release: releaseFrame });
@@ -41,7 +43,10 @@ export class SourcePlayout {
       ? new LipSync<Buffer>({
           periodMs,
           samplesPerFrame: this.samplesPerFrame,
-          pass: (frame, at) => this.frames.push(frame, at),
+          pass: (frame, arrivedAt) => {
+            this.frames.setExtraDelay(this.lipSync!.currentHoldMs);
+            this.frames.push(frame, arrivedAt);
+          },
           release: releaseFrame,
           onGiveUp: () => onSoundGivenUp(`its sound comes more than ${MAX_SOUND_WAIT_MS} ms after its picture; playing the sound as it comes`),
         })
@@ -83,7 +88,7 @@ export class SourcePlayout {
       const index = this.frames.indexAt(dueAt ?? Infinity);
       if (index !== null) return this.audio.takeFrom(index * this.samplesPerFrame, samplesPerChannel, hasSignal);
     }
-    // A paced file's sound from before its first picture is the start of the same
+    // A paced source's sound from before its first picture is the start of the same
     // stream: kept, so sound and picture start together.
     return this.audio.take(samplesPerChannel, hasSignal, this.paced && this.framesThisStream === 0);
   }

@@ -19,7 +19,7 @@ import { SourcePlayout } from './sourcePlayout';
 import { greySlate, renderSlate, type Slate } from './slate';
 import { VideoIntake } from './videoIntake';
 import { InputAudioChoice } from './inputAudioChoice';
-import { DEFAULT_FONT_FILE, buildSourceArgs, frameBytes, validateSourceSpec } from './sourceArgs';
+import { DEFAULT_FONT_FILE, buildSourceArgs, frameBytes, pacedByMain, validateSourceSpec } from './sourceArgs';
 import { operatorReason } from './sourceReasons';
 
 export interface SourceWorkerOptions {
@@ -98,9 +98,8 @@ export class SourceWorker {
     this.policy = options.restartPolicy ?? new RestartPolicy();
     this.inputAudio = new InputAudioChoice(options.spec);
     const periodMs = 1000 / options.canvas.fps;
-    const paced = options.spec.kind === 'mediaFile';
-    this.video = new VideoIntake(frameBytes(options.canvas), paced ? periodMs : null);
-    this.playout = new SourcePlayout(options.spec.kind, options.canvas, (message) => this.log.warn(message));
+    this.video = new VideoIntake(frameBytes(options.canvas), pacedByMain(options.spec) ? periodMs : null);
+    this.playout = new SourcePlayout(options.spec, options.canvas, (message) => this.log.warn(message));
     this.slate = greySlate(options.canvas);
   }
 

@@ -2,7 +2,8 @@
 // listens on a Unix socket and we read each frame straight into a pooled buffer
 // (RawFrameSocket); on Windows, where ffmpeg has no Unix sockets, we read stdout and
 // reassemble frames (FrameSplitter). Either way the worker gets whole frames; a media
-// file's come through a pacer that hands them on at the canvas rate (mediaPacer.ts).
+// file's or an HLS feed's come through a pacer that hands them on at the canvas rate
+// (mediaPacer.ts).
 import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,7 +24,7 @@ export class VideoIntake {
   private stdout: NodeJS.ReadableStream | null = null;
   private pacer: MediaPacer<Buffer> | null = null;
 
-  /** `pacedPeriodMs`: hand frames on at this interval, reading a little ahead (media files). */
+  /** `pacedPeriodMs`: hand frames on at this interval, reading a little ahead (pacedByMain()). */
   constructor(
     readonly frameBytes: number,
     private readonly pacedPeriodMs: number | null = null,
