@@ -36,7 +36,7 @@ describe('a remote feed on air', () => {
     const camera: ChildProcess = spawn('ffmpeg', [
       '-hide_banner', '-loglevel', 'error', '-nostdin',
       '-re', '-f', 'lavfi', '-i', "color=black:s=640x360:r=30,drawbox=w=640:h=360:color=white:t=fill:enable='lt(mod(t\\,1)\\,0.1)'",
-      '-re', '-f', 'lavfi', '-i', "sine=f=1000:sample_rate=48000,volume=volume=0:enable='gte(mod(t\\,1)\\,0.1)'",
+      '-re', '-f', 'lavfi', '-i', "aevalsrc='if(lt(mod(t\\,1)\\,0.1)\\,0.5*sin(2*PI*1000*t)\\,0)':s=48000",
       '-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-g', '30', '-b:v', '500k', '-c:a', 'aac',
       '-f', 'mpegts', `srt://127.0.0.1:${feedPort}?mode=listener&latency=50000`,
     ], { stdio: 'ignore' });

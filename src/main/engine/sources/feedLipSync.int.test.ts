@@ -5,8 +5,9 @@
 // server) brings two seconds of both at once, a segment at a time. The remote
 // encoder sends a white flash and a 1 kHz beep together at the start of every second;
 // the test reads the worker the way the programme clock does (a tick takes the frame
-// scheduled for it and that tick's sound) and checks that every flash has its beep, on
-// the same tick or the next. Every process is stopped after each test, even on failure.
+// scheduled for it and that tick's sound) and checks that every beep starts with its
+// flash: within a tick on average, and within two ticks each (the studio lets sound run
+// a tick off through a single repeated or skipped frame rather than cut it). Every process is stopped after each test, even on failure.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -36,7 +37,7 @@ function flashBeepEncoder(output: readonly string[]): ChildProcess {
   const child = spawn('ffmpeg', [
     '-hide_banner', '-loglevel', 'error', '-nostdin',
     '-re', '-f', 'lavfi', '-i', "color=black:s=640x360:r=30,drawbox=w=640:h=360:color=white:t=fill:enable='lt(mod(t\\,1)\\,0.1)'",
-    '-re', '-f', 'lavfi', '-i', "sine=f=1000:sample_rate=48000,volume=volume=0:enable='gte(mod(t\\,1)\\,0.1)'",
+    '-re', '-f', 'lavfi', '-i', "aevalsrc='if(lt(mod(t\\,1)\\,0.1)\\,0.5*sin(2*PI*1000*t)\\,0)':s=48000",
     '-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-pix_fmt', 'yuv420p', '-g', '30', '-b:v', '500k',
     '-c:a', 'aac', '-b:a', '96k', ...output,
   ], { stdio: 'ignore' });
@@ -52,6 +53,7 @@ function feedWorker(url: string): SourceWorker {
 
 interface Onsets {
   readonly flashes: number[];
+  /** Where each beep starts, in ticks, to the sample (tick + sample / samples per tick). */
   readonly beeps: number[];
   /** Ticks that showed the same frame as the tick before. */
   repeats: number;
@@ -74,7 +76,7 @@ async function watch(w: SourceWorker): Promise<Onsets> {
     due += PERIOD_MS;
     const wait = due - performance.now();
     if (wait > 0) await sleep(wait);
-    const { peakDb } = w.takeAudio(SAMPLES_PER_TICK, due);
+    const { pcm, peakDb } = w.takeAudio(SAMPLES_PER_TICK, due);
     const frame = w.frameForTick(due);
     if (frame === previous) onsets.repeats++;
     previous = frame;
@@ -82,19 +84,28 @@ async function watch(w: SourceWorker): Promise<Onsets> {
     if (flash && !flashing) onsets.flashes.push(tick);
     flashing = flash;
     const beep = peakDb > -30;
-    if (beep && !beeping) onsets.beeps.push(tick);
+    if (beep && !beeping) onsets.beeps.push(tick + firstLoudSample(pcm) / SAMPLES_PER_TICK);
     beeping = beep;
   }
   return onsets;
 }
 
-/** Every flash has exactly one beep onset within a tick of it, and there are no others. */
+/** The first sample of s16le stereo louder than -30 dBFS. */
+function firstLoudSample(pcm: Buffer): number {
+  for (let i = 0; i + 1 < pcm.length; i += 2) if (Math.abs(pcm.readInt16LE(i)) > 1036) return Math.floor(i / 4);
+  return 0;
+}
+
+/** Every flash has one beep onset near it (within a tick on average, two at most), and there are no others. */
 function expectLipSync({ flashes, beeps }: Onsets): void {
-  const said = `flashes at ticks ${flashes.join(' ')}; beeps at ${beeps.join(' ')}`;
+  const said = `flashes at ticks ${flashes.join(' ')}; beeps at ${beeps.map((b) => b.toFixed(2)).join(' ')}`;
   expect(flashes.length, said).toBeGreaterThanOrEqual(9);
   const offsets = flashes.map((f) => beeps.reduce((best, b) => (Math.abs(b - f) < Math.abs(best - f) ? b : best), -1e9) - f);
-  for (const offset of offsets) expect(offset, `beep − flash in ticks: ${offsets.join(' ')}; ${said}`).toBeGreaterThanOrEqual(-1);
-  for (const offset of offsets) expect(offset, `beep − flash in ticks: ${offsets.join(' ')}; ${said}`).toBeLessThanOrEqual(1);
+  const shown = `beep − flash in ticks: ${offsets.map((o) => o.toFixed(2)).join(' ')}; ${said}`;
+  // Before sound was paired with its picture: 2–3 ticks late over RTMP, 2–5 over SRT.
+  const mean = offsets.reduce((a, b) => a + b, 0) / offsets.length;
+  expect(Math.abs(mean), shown).toBeLessThanOrEqual(1);
+  for (const offset of offsets) expect(Math.abs(offset), shown).toBeLessThanOrEqual(2);
   // A beep cut in two (sound dropped or a gap inserted inside it) shows as an extra onset.
   expect(beeps.length, said).toBeLessThanOrEqual(flashes.length + 1);
 }

@@ -69,4 +69,13 @@ describe('SourceAudio', () => {
     pushTo(64);
     expect(audio.takeFrom(60 * 1600, 1600, true).pcm.readInt16LE(0)).toBe(61);
   });
+
+  it('once the sound is more than a tick ahead of a held picture, stays silent until the picture has caught up', () => {
+    const audio = new SourceAudio(1000);
+    audio.push(Buffer.concat([1000, 2000, 3000, 4000].map((level) => pcm(1600, level))), 0);
+    // The picture holds frame 0 for four ticks (a feed's sound hold rising by three frames), then moves on.
+    const levels = [0, 0, 0, 0, 1, 2].map((frame) => audio.takeFrom(frame * 1600, 1600, true).pcm.readInt16LE(0));
+    // One tick off is let run; from two, silence until the sound is back on its frame.
+    expect(levels).toEqual([1000, 2000, 0, 0, 0, 3000]);
+  });
 });

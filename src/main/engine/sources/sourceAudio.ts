@@ -20,6 +20,8 @@ export class SourceAudio {
   private windowStart = 0;
   /** Samples taken since the sound went half a tick or more off its picture. */
   private offSamples = 0;
+  /** Putting the sound back on its frame (takeFrom), until it is there. */
+  private liningUp = false;
 
   /**
    * `leadMs`: audio that may be queued on purpose, on top of the usual bound (a paced
@@ -68,12 +70,18 @@ export class SourceAudio {
   takeFrom(fromSample: number, samplesPerChannel: number, hasSignal: boolean): { pcm: Buffer; peakDb: number } {
     if (!hasSignal) return this.take(samplesPerChannel, false);
     const ahead = this.ring.readPosition - fromSample;
-    this.offSamples = Math.abs(ahead) >= samplesPerChannel / 2 ? this.offSamples + samplesPerChannel : 0;
+    const off = Math.abs(ahead) >= samplesPerChannel / 2;
+    this.offSamples = off ? this.offSamples + samplesPerChannel : 0;
+    // Once lining up has begun, it goes on until the sound is on its frame: sound ahead
+    // of a picture held for several ticks gets silence for all of them, not all but one.
+    this.liningUp = off && (this.liningUp || Math.abs(ahead) > samplesPerChannel || this.offSamples >= (SETTLE_MS * AUDIO_RATE) / 1000);
     let silenceFirst = 0;
-    if (Math.abs(ahead) > samplesPerChannel || this.offSamples >= (SETTLE_MS * AUDIO_RATE) / 1000) {
+    if (this.liningUp) {
       this.offSamples = 0;
       if (ahead < 0) this.ring.skip(-ahead);
       else silenceFirst = ahead;
+      // Done, unless more silence is owed than this tick holds, or the sound to skip has not all come.
+      this.liningUp = ahead > samplesPerChannel || this.ring.readPosition < fromSample;
     }
     const pcm = this.ring.take(samplesPerChannel, silenceFirst);
     return { pcm, peakDb: this.ring.lastPeakDb };
@@ -88,6 +96,7 @@ export class SourceAudio {
   /** A new process: forget audio queued from the old one. */
   clear(): void {
     this.offSamples = 0;
+    this.liningUp = false;
     this.ring.clear();
   }
 }
