@@ -1,4 +1,4 @@
-// Keeps a remote feed's sound with its picture. A feed's ffmpeg writes picture and
+// Keeps a remote feed's (and a media file's) sound with its picture. A feed's ffmpeg writes picture and
 // sound to separate pipes as soon as it decodes them, so the order they arrive in is
 // the order the transport carried them, not their timestamps: RTMP brought the sound
 // 67–100 ms behind the picture, and MPEG-TS over SRT brings it in bursts of a few

@@ -112,7 +112,7 @@ describe('buildSourceArgs: media files, feeds and devices', () => {
     expect(args.slice(0, 4)).toEqual(['-stream_loop', '-1', '-i', '/media/a b.mp4']);
     expect(args).not.toContain('-re');
     expect(graph(args)).toContain(
-      '[0:v:0]fps=30,scale=1280:720:force_original_aspect_ratio=decrease:force_divisible_by=2,pad=1280:720:(ow-iw)/2:(oh-ih)/2:color=black,setsar=1,format=yuv420p',
+      '[0:v:0]fps=30:start_time=0,scale=1280:720:force_original_aspect_ratio=decrease:force_divisible_by=2,pad=1280:720:(ow-iw)/2:(oh-ih)/2:color=black,setsar=1,format=yuv420p',
     );
     // Its sound follows the file's timestamps (gaps at each loop filled), as its picture
     // does through the fps filter, so the two keep the same length loop after loop.

@@ -63,7 +63,8 @@ export function buildSourceArgs(spec: SourceSpec, canvas: CanvasSettings, option
     case 'mediaFile':
       // -stream_loop -1 loops the file forever. No -re: main reads it at the canvas rate
       // a few frames ahead (mediaPacer.ts), which rides over the loop's decoder restart.
-      return normalisedArgs(['-stream_loop', '-1', '-i', spec.path], canvas, options, { soundOnTimeline: true });
+      // Picture and sound on one timeline from zero, as for a feed (lipSync.ts).
+      return normalisedArgs(['-stream_loop', '-1', '-i', spec.path], canvas, options, { soundOnTimeline: true, pictureFromZero: options.audio !== 'silence' });
     case 'networkFeed': {
       // Picture and sound on one timeline from zero, so main can pair them (lipSync.ts).
       const audio = options.audio ?? 'input';

@@ -5,8 +5,9 @@
 //   - a paced source (a media file, an HLS feed): its pacer hands frames on at the
 //     canvas rate, and its sound is queued as far ahead as the pacer reads
 //     (mediaPacer.ts);
-//   - a remote feed with its own sound (paced or not): each frame waits for its
-//     sound, and each tick takes the sound of the frame it shows (lipSync.ts);
+//   - a remote feed or a media file with its own sound (paced or not): each frame
+//     waits for its sound, and each tick takes the sound of the frame it shows
+//     (lipSync.ts), so a pacer that falls behind real time keeps its sound with it;
 //   - everything else (test patterns, capture devices, a feed's generated silence):
 //     sound and picture as they come.
 import type { CanvasSettings, SourceSpec } from '../../../shared/model';
@@ -23,7 +24,7 @@ export class SourcePlayout {
   private readonly samplesPerFrame: number;
   private readonly frames: FrameSync<Buffer>;
   private readonly audio: SourceAudio;
-  /** A remote feed's frames wait here for their sound (null: other kinds). */
+  /** A feed's or a file's frames wait here for their sound (null: other kinds). */
   private readonly lipSync: LipSync<Buffer> | null;
   /** Whether the current stream's sound is the input's own (not generated silence). */
   private ownSound = false;
@@ -32,14 +33,15 @@ export class SourcePlayout {
   constructor(spec: SourceSpec, canvas: CanvasSettings, onSoundGivenUp: (message: string) => void) {
     const periodMs = 1000 / canvas.fps;
     this.paced = pacedByMain(spec);
-    const remote = spec.kind === 'networkFeed';
+    const timed = spec.kind === 'networkFeed' || spec.kind === 'mediaFile';
     this.samplesPerFrame = AUDIO_RATE / canvas.fps;
-    // A remote feed's sound may come ahead of its picture by as much as the other way round.
-    this.audio = new SourceAudio(remote ? 2 * MAX_SOUND_WAIT_MS : this.paced ? AUDIO_AHEAD_MS : 0);
+    // Their sound may come ahead of its picture by as much as the other way round, and a
+    // paced source's runs ahead on purpose.
+    this.audio = new SourceAudio(timed ? 2 * MAX_SOUND_WAIT_MS + AUDIO_AHEAD_MS : 0);
     // A file has no latency to protect, and its pacer's timers land a few ms late under
     // load: it may hold up to a frame.
     this.frames = new FrameSync({ periodMs, maxHoldMs: this.paced ? periodMs : periodMs / 2, release: releaseFrame });
-    this.lipSync = remote
+    this.lipSync = timed
       ? new LipSync<Buffer>({
           periodMs,
           samplesPerFrame: this.samplesPerFrame,
@@ -82,7 +84,7 @@ export class SourcePlayout {
     return dueAt === undefined ? this.frames.latest() : this.frames.frameAt(dueAt);
   }
 
-  /** One tick's sound: a remote feed's is that of the frame frameFor(dueAt) shows; others', what came next. */
+  /** One tick's sound: a feed's or a file's is that of the frame frameFor(dueAt) shows; others', what came next. */
   takeAudio(samplesPerChannel: number, dueAt: number | undefined, hasSignal: boolean): { pcm: Buffer; peakDb: number } {
     if (this.lipSync?.aligned && this.ownSound) {
       const index = this.frames.indexAt(dueAt ?? Infinity);
