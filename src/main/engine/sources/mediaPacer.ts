@@ -5,8 +5,9 @@
 // without -re, as fast as we read, and this pacer reads LEAD_MS ahead and hands each
 // frame on at its time: a hiccup shorter than the lead never reaches the picture. When
 // the queue is full it stops reading, so ffmpeg blocks on its next write and stays at
-// most the lead ahead. Its sound comes from the same process, so the PCM queue holds
-// the same lead and stays in step with the picture. An HLS feed is paced the same way:
+// most the lead ahead. Its sound comes from the same process and so runs at most the
+// lead (and a pipe) ahead; each tick takes the sound of the frame it shows (lipSync.ts),
+// so the pairing holds even when the pacer falls behind. An HLS feed is paced the same way:
 // its ffmpeg reads a segment at a time as fast as it downloads (pacedByMain()).
 import { performance } from 'node:perf_hooks';
 

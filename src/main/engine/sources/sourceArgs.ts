@@ -57,20 +57,18 @@ export function frameBytes(canvas: CanvasSettings): number {
 }
 
 export function buildSourceArgs(spec: SourceSpec, canvas: CanvasSettings, options: SourceArgsOptions = {}): string[] {
+  // With its own sound, a file's or a feed's picture and sound go on one timeline from
+  // zero, so main can pair them (lipSync.ts).
+  const ownSound = options.audio !== 'silence';
   switch (spec.kind) {
     case 'testPattern':
       return testPatternArgs(spec, canvas, options);
     case 'mediaFile':
       // -stream_loop -1 loops the file forever. No -re: main reads it at the canvas rate
       // a few frames ahead (mediaPacer.ts), which rides over the loop's decoder restart.
-      // Picture and sound on one timeline from zero, as for a feed (lipSync.ts).
-      return normalisedArgs(['-stream_loop', '-1', '-i', spec.path], canvas, options, { soundOnTimeline: true, pictureFromZero: options.audio !== 'silence' });
-    case 'networkFeed': {
-      // Picture and sound on one timeline from zero, so main can pair them (lipSync.ts).
-      const audio = options.audio ?? 'input';
-      const own = audio === 'input';
-      return normalisedArgs(networkInput(spec, audio), canvas, options, { soundOnTimeline: own, pictureFromZero: own });
-    }
+      return normalisedArgs(['-stream_loop', '-1', '-i', spec.path], canvas, options, { soundOnTimeline: ownSound, pictureFromZero: ownSound });
+    case 'networkFeed':
+      return normalisedArgs(networkInput(spec, options.audio ?? 'input'), canvas, options, { soundOnTimeline: ownSound, pictureFromZero: ownSound });
     case 'captureDevice':
       return captureArgs(spec, canvas, options);
   }
@@ -138,8 +136,13 @@ function barcodeFilters(W: number, H: number): string[] {
 export function pacedByMain(spec: SourceSpec): boolean {
   if (spec.kind === 'mediaFile') return true;
   if (spec.kind !== 'networkFeed') return false;
-  const scheme = spec.url.slice(0, spec.url.indexOf(':')).toLowerCase();
+  const scheme = feedScheme(spec.url);
   return (scheme === 'http' || scheme === 'https') && !isHttpFlvUrl(spec.url);
+}
+
+/** "rtmp" for "RTMP://host/…": what comes before the first colon, lower case. */
+function feedScheme(url: string): string {
+  return url.slice(0, url.indexOf(':')).toLowerCase();
 }
 
 /**
@@ -147,12 +150,12 @@ export function pacedByMain(spec: SourceSpec): boolean {
  * node-media-server, SRS and the CDNs serve it).
  */
 export function isFlvFeed(url: string): boolean {
-  const scheme = url.slice(0, url.indexOf(':')).toLowerCase();
+  const scheme = feedScheme(url);
   return scheme === 'rtmp' || scheme === 'rtmps' || isHttpFlvUrl(url);
 }
 
 function networkInput(spec: NetworkFeedSpec, audio: AudioMode): string[] {
-  const scheme = spec.url.slice(0, spec.url.indexOf(':')).toLowerCase();
+  const scheme = feedScheme(spec.url);
   let url = spec.url;
   const extra: string[] = [];
   switch (scheme) {

@@ -3,8 +3,7 @@
 // source's process as fast as it writes them; how they are kept in step depends on the
 // kind of source:
 //   - a paced source (a media file, an HLS feed): its pacer hands frames on at the
-//     canvas rate, and its sound is queued as far ahead as the pacer reads
-//     (mediaPacer.ts);
+//     canvas rate, reading a little ahead (mediaPacer.ts);
 //   - a remote feed or a media file with its own sound (paced or not): each frame
 //     waits for its sound, and each tick takes the sound of the frame it shows
 //     (lipSync.ts), so a pacer that falls behind real time keeps its sound with it;
