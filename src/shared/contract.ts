@@ -3,6 +3,7 @@
 // every request's params with the schema here before acting on it.
 import { z } from 'zod';
 import { commerceMetadataSchema } from './commerceMetadata';
+import { teleprompterMaxSpeed } from './commerceModel';
 import { rundownSegmentSchema, type Rundown } from './rundown';
 import type {
   AutoEncoderChoice,
@@ -160,14 +161,14 @@ export const requestSchemas = {
   'rundown:graphics': z.object({ productCard: z.boolean().optional(), salesTicker: z.boolean().optional(), orderShoutOut: z.boolean().optional() }),
   'teleprompter:set': z.object({
     mirror: z.boolean().optional(),
-    speed: z.number().min(0).max(600).optional(),
+    speed: z.number().min(0).max(teleprompterMaxSpeed).optional(),
     running: z.boolean().optional(),
     fontSizePx: z.number().int().min(24).max(240).optional(),
     /**
      * Relative changes, applied by main to its current value: a pedal pressed twice
      * quickly counts twice, however late the first change reaches the pressing page.
      */
-    speedBy: z.number().min(-600).max(600).optional(),
+    speedBy: z.number().min(-teleprompterMaxSpeed).max(teleprompterMaxSpeed).optional(),
     toggleRunning: z.literal(true).optional(),
   }),
   /** Jump the teleprompter to a `[[marker]]` of the on-air script. */

@@ -16,6 +16,7 @@ import { performance } from 'node:perf_hooks';
 import { describe, expect, it } from 'vitest';
 import { stopChild } from '../../../../test/support/childProcess';
 import { stopsAfterEach } from '../../../../test/support/cleanups';
+import { beepOffsets, firstLoudSample } from '../../../../test/support/flashBeep';
 import { startNginxHttp } from '../../../../test/support/nginxHttp';
 import { startNginxRtmp } from '../../../../test/support/nginxRtmp';
 import { SrtRelay } from '../../../../test/support/srtRelay';
@@ -84,23 +85,18 @@ async function watch(w: SourceWorker): Promise<Onsets> {
     if (flash && !flashing) onsets.flashes.push(tick);
     flashing = flash;
     const beep = peakDb > -30;
-    if (beep && !beeping) onsets.beeps.push(tick + firstLoudSample(pcm) / SAMPLES_PER_TICK);
+    if (beep && !beeping) onsets.beeps.push(tick + firstLoudSample(pcm, -30) / SAMPLES_PER_TICK);
     beeping = beep;
   }
   return onsets;
 }
 
-/** The first sample of s16le stereo louder than -30 dBFS. */
-function firstLoudSample(pcm: Buffer): number {
-  for (let i = 0; i + 1 < pcm.length; i += 2) if (Math.abs(pcm.readInt16LE(i)) > 1036) return Math.floor(i / 4);
-  return 0;
-}
 
 /** Every flash has one beep onset near it (within a tick on average, two at most), and there are no others. */
 function expectLipSync({ flashes, beeps }: Onsets): void {
   const said = `flashes at ticks ${flashes.join(' ')}; beeps at ${beeps.map((b) => b.toFixed(2)).join(' ')}`;
   expect(flashes.length, said).toBeGreaterThanOrEqual(9);
-  const offsets = flashes.map((f) => beeps.reduce((best, b) => (Math.abs(b - f) < Math.abs(best - f) ? b : best), -1e9) - f);
+  const offsets = beepOffsets(flashes, beeps);
   const shown = `beep − flash in ticks: ${offsets.map((o) => o.toFixed(2)).join(' ')}; ${said}`;
   // Before sound was paired with its picture: 2–3 ticks late over RTMP, 2–5 over SRT.
   const mean = offsets.reduce((a, b) => a + b, 0) / offsets.length;

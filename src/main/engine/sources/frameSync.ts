@@ -101,13 +101,7 @@ export class FrameSync<F> {
   frameAt(dueAt: number): F | null {
     if (dueAt === this.lastDueAt) return this.shown;
     this.lastDueAt = dueAt;
-    let pick = -1;
-    for (let k = 0; k < this.waiting.length; k++) {
-      if (this.scheduledAt(this.waiting[k].index) <= dueAt) pick = k;
-      else break;
-    }
-    // The very first frame is shown at once: there is nothing older to step back to.
-    if (pick < 0 && this.shown === null && this.waiting.length) pick = 0;
+    const pick = this.pick(dueAt);
     if (pick < 0) return this.shown;
     const chosen = this.waiting[pick];
     for (let k = 0; k < pick; k++) this.release(this.waiting[k].frame);
@@ -123,14 +117,9 @@ export class FrameSync<F> {
    * gives or would give, without taking it; null before the first frame.
    */
   indexAt(dueAt: number): number | null {
-    if (dueAt === this.lastDueAt) return this.shown === null ? null : this.shownIndex;
-    let index: number | null = this.shown === null ? null : this.shownIndex;
-    for (const w of this.waiting) {
-      if (this.scheduledAt(w.index) <= dueAt) index = w.index;
-      else break;
-    }
-    if (index === null && this.waiting.length) index = this.waiting[0].index;
-    return index;
+    const pick = dueAt === this.lastDueAt ? -1 : this.pick(dueAt);
+    if (pick >= 0) return this.waiting[pick].index;
+    return this.shown === null ? null : this.shownIndex;
   }
 
   /** The newest frame that arrived, for callers without a clock. */
@@ -150,6 +139,18 @@ export class FrameSync<F> {
     this.offsetMs = null;
     this.extraMs = 0;
     this.lastDueAt = Number.NaN;
+  }
+
+  /** Where in `waiting` the frame for `dueAt` is: -1 to keep showing the last one. */
+  private pick(dueAt: number): number {
+    let pick = -1;
+    for (let k = 0; k < this.waiting.length; k++) {
+      if (this.scheduledAt(this.waiting[k].index) <= dueAt) pick = k;
+      else break;
+    }
+    // The very first frame is shown at once: there is nothing older to step back to.
+    if (pick < 0 && this.shown === null && this.waiting.length) pick = 0;
+    return pick;
   }
 
   private scheduledAt(index: number): number {

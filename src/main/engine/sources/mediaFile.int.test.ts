@@ -11,6 +11,7 @@ import { performance } from 'node:perf_hooks';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { CanvasSettings } from '../../../shared/model';
 import { stopsAfterEach } from '../../../../test/support/cleanups';
+import { beepOffsets, firstLoudSample } from '../../../../test/support/flashBeep';
 import { createMemoryLogger } from '../logger';
 import { SourceWorker } from './sourceWorker';
 
@@ -96,21 +97,15 @@ describe('a looping media file', () => {
       flashing = flash;
       const beep = peakDb > -40;
       // Where in the tick the beep begins, to the sample.
-      if (beep && !beeping) beeps.push(tick + firstLoudSample(pcm) / SAMPLES_PER_TICK);
+      if (beep && !beeping) beeps.push(tick + firstLoudSample(pcm, -40) / SAMPLES_PER_TICK);
       beeping = beep;
     });
     expect(flashes.length).toBeGreaterThanOrEqual(10);
     // Each flash's nearest beep, in ticks (negative: sound first): within a tick on
     // average and two at most. With -re the sound wandered from 2 ticks late to 3 early.
-    const offsets = flashes.map((f) => beeps.reduce((best, b) => (Math.abs(b - f) < Math.abs(best - f) ? b : best), -1e9) - f);
+    const offsets = beepOffsets(flashes, beeps);
     const shown = `sound − picture, ticks: ${offsets.map((o) => o.toFixed(2)).join(' ')}`;
     expect(Math.abs(offsets.reduce((a, b) => a + b, 0) / offsets.length), shown).toBeLessThanOrEqual(1);
     for (const offset of offsets) expect(Math.abs(offset), shown).toBeLessThanOrEqual(2);
   });
 });
-
-/** The first sample of s16le stereo louder than -40 dBFS. */
-function firstLoudSample(pcm: Buffer): number {
-  for (let i = 0; i + 1 < pcm.length; i += 2) if (Math.abs(pcm.readInt16LE(i)) > 328) return Math.floor(i / 4);
-  return 0;
-}

@@ -177,8 +177,8 @@ export class SourceWorker {
   }
 
   /**
-   * One tick's sound. A remote feed's is the sound of the frame frameForTick(dueAt)
-   * shows (lipSync.ts); other sources' is what came next.
+   * One tick's sound. A remote feed's or a media file's is the sound of the frame
+   * frameForTick(dueAt) shows (lipSync.ts); other sources' is what came next.
    */
   takeAudio(samplesPerChannel: number, dueAt?: number): { pcm: Buffer; peakDb: number } {
     return this.playout.takeAudio(samplesPerChannel, dueAt, this.hasSignal(performance.now()));
