@@ -33,6 +33,16 @@ export interface FrameSyncOptions<F> {
   readonly maxHoldMs?: number;
 }
 
+/**
+ * How long before its time a frame may be handed here (a paced source's frames, and
+ * frames leaving the lip-sync hold): they wait in `waiting` for their tick, so a timer
+ * upstream that fires late does not cost a repeat. Two intervals: more than the 18 ms
+ * lateness seen beside a 1080p encode, and well inside MAX_WAITING.
+ */
+export function handOnAheadMs(periodMs: number): number {
+  return 2 * periodMs;
+}
+
 /** Early arrivals in a window that do not move the cap (a decoder's drained burst). */
 const EARLY_OUTLIERS = 4;
 /** A bound whatever the timing: frames are megabytes each. */
@@ -83,7 +93,10 @@ export class FrameSync<F> {
     this.extraMs = ms;
   }
 
-  /** A frame from the source, in order; `arrivedAt` on performance.now()'s clock. */
+  /**
+   * A frame from the source, in order; `arrivedAt` on performance.now()'s clock (a paced
+   * source's frame comes with its time, up to handOnAheadMs before it).
+   */
   push(frame: F, arrivedAt: number): void {
     const index = this.nextIndex++;
     this.delays.push(arrivedAt - index * this.periodMs);

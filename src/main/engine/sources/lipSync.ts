@@ -15,6 +15,10 @@
 // instead of looking like two seconds of late frames. The programme then takes each
 // tick's sound from the sample of the frame it shows (SourceAudio.takeFrom).
 //
+// A frame whose sound is complete goes on `aheadMs` before the end of its hold: the frame
+// synchroniser keeps it to its schedule, so no timer of ours has to fire on time for
+// the frame to make its tick (mediaPacer.ts says what a late one cost).
+//
 // Sound that is never coming must not hold the picture: a frame waits at most
 // MAX_SOUND_WAIT_MS. When every frame has waited that long for two seconds, the feed's
 // sound is taken as it comes for the rest of the process (aligned: false).
@@ -31,10 +35,13 @@ export interface LipSyncOptions<F> {
   readonly periodMs: number;
   /** Samples per channel in one frame interval. */
   readonly samplesPerFrame: number;
+  /** How long before the end of its hold a complete frame goes on. Default 0. */
+  readonly aheadMs?: number;
   /**
    * A frame goes on (to the frame synchroniser), with when it arrived here
-   * (performance.now()'s clock): its cadence is the feed's, and currentHoldMs says how
-   * much later than that it may be shown.
+   * (performance.now()'s clock; a paced source's frames come with their time, which may be
+   * a little ahead): its cadence is the feed's, and currentHoldMs says how much later
+   * than that it may be shown.
    */
   readonly pass: (frame: F, arrivedAt: number) => void;
   /** A held frame dropped by reset(). */
@@ -57,6 +64,7 @@ export class LipSync<F> {
   private readonly windowFrames: number;
   private readonly giveUpFrames: number;
   private readonly lowerMarginMs: number;
+  private readonly aheadMs: number;
   private held: Held<F>[] = [];
   private nextIndex = 0;
   private samplesIn = 0;
@@ -72,6 +80,7 @@ export class LipSync<F> {
     this.windowFrames = Math.max(10, Math.round(WINDOW_MS / options.periodMs));
     this.giveUpFrames = Math.max(10, Math.round(GIVE_UP_AFTER_MS / options.periodMs));
     this.lowerMarginMs = Math.max(2, options.periodMs / 4);
+    this.aheadMs = options.aheadMs ?? 0;
   }
 
   /** False once this stream's sound was given up on: take it as it comes. */
@@ -122,14 +131,14 @@ export class LipSync<F> {
       if (h.completeAt === null && this.samplesIn >= (h.index + 1) * S) {
         h.completeAt = now;
         this.timedOutInARow = 0;
-        this.noteWait(now - h.arrivedAt);
+        this.noteWait(Math.max(0, now - h.arrivedAt));
       }
     }
     while (this.held.length) {
       const head = this.held[0];
       let dueAt: number;
       if (head.completeAt !== null) {
-        dueAt = head.arrivedAt + this.holdMs;
+        dueAt = head.arrivedAt + this.holdMs - this.aheadMs;
       } else {
         dueAt = head.arrivedAt + MAX_SOUND_WAIT_MS;
         if (now >= dueAt) this.timedOut();

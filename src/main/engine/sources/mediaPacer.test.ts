@@ -61,6 +61,23 @@ describe('MediaPacer', () => {
     ]);
   });
 
+  it('hands each frame on aheadMs before its time, with that time', () => {
+    const handed: { frame: number; at: number; dueAt: number }[] = [];
+    const p = new MediaPacer<number>({
+      periodMs: PERIOD,
+      aheadMs: 2 * PERIOD,
+      deliver: (frame, dueAt) => handed.push({ frame, at: Date.now(), dueAt }),
+      release: () => {},
+      pauseReading: () => {},
+      resumeReading: () => {},
+      now: () => Date.now(),
+    });
+    for (let i = 0; i < LEAD; i++) p.push(i);
+    vi.advanceTimersByTime(10 * PERIOD);
+    // Frames 0–2 are within two periods of their time at once; 3 waits for its turn.
+    expect(handed).toEqual([0, 1, 2, 3].map((i) => ({ frame: i, at: Math.max(0, (i - 2) * PERIOD), dueAt: i * PERIOD })));
+  });
+
   it('starts a new schedule when ffmpeg is slower than real time, and releases what it holds on reset', () => {
     const { p, delivered, released } = pacer();
     p.push(0);

@@ -2,17 +2,19 @@
 // tick (frameSync.ts) and the sound that goes with it. Frames and PCM arrive from the
 // source's process as fast as it writes them; how they are kept in step depends on the
 // kind of source:
-//   - a paced source (a media file, an HLS feed): its pacer hands frames on at the
-//     canvas rate, reading a little ahead (mediaPacer.ts);
+//   - a paced source (a media file, an HLS feed): its pacer gives frames their times at
+//     the canvas rate, reading a little ahead (mediaPacer.ts);
 //   - a remote feed or a media file with its own sound (paced or not): each frame
 //     waits for its sound, and each tick takes the sound of the frame it shows
 //     (lipSync.ts), so a pacer that falls behind real time keeps its sound with it;
 //   - everything else (test patterns, capture devices, a feed's generated silence):
 //     sound and picture as they come.
+// Frames reach the frame synchroniser a little before their time (handOnAheadMs), so
+// the tick that shows a frame never depends on one of our timers firing on time.
 import type { CanvasSettings, SourceSpec } from '../../../shared/model';
 import { releaseFrame } from '../media/framePool';
 import { AUDIO_RATE } from '../media/rawFormat';
-import { FrameSync } from './frameSync';
+import { FrameSync, handOnAheadMs } from './frameSync';
 import { LipSync, MAX_SOUND_WAIT_MS } from './lipSync';
 import { AUDIO_AHEAD_MS } from './mediaPacer';
 import { pacedByMain } from './sourceArgs';
@@ -29,7 +31,8 @@ export class SourcePlayout {
   private ownSound = false;
   private framesThisStream = 0;
 
-  constructor(spec: SourceSpec, canvas: CanvasSettings, onSoundGivenUp: (message: string) => void) {
+  /** `now`: the clock frames and sound are timed on (performance.now(); a test's fake one). */
+  constructor(spec: SourceSpec, canvas: CanvasSettings, onSoundGivenUp: (message: string) => void, now?: () => number) {
     const periodMs = 1000 / canvas.fps;
     this.paced = pacedByMain(spec);
     const timed = spec.kind === 'networkFeed' || spec.kind === 'mediaFile';
@@ -37,13 +40,13 @@ export class SourcePlayout {
     // Their sound may come ahead of its picture by as much as the other way round, and a
     // paced source's runs ahead on purpose.
     this.audio = new SourceAudio(timed ? 2 * MAX_SOUND_WAIT_MS + AUDIO_AHEAD_MS : 0);
-    // A file has no latency to protect, and its pacer's timers land a few ms late under
-    // load: it may hold up to a frame.
-    this.frames = new FrameSync({ periodMs, maxHoldMs: this.paced ? periodMs : periodMs / 2, release: releaseFrame });
+    this.frames = new FrameSync({ periodMs, release: releaseFrame });
     this.lipSync = timed
       ? new LipSync<Buffer>({
           periodMs,
           samplesPerFrame: this.samplesPerFrame,
+          aheadMs: handOnAheadMs(periodMs),
+          now,
           pass: (frame, arrivedAt) => {
             this.frames.setExtraDelay(this.lipSync!.currentHoldMs);
             this.frames.push(frame, arrivedAt);
@@ -65,12 +68,15 @@ export class SourcePlayout {
     this.lipSync?.reset();
   }
 
-  /** A whole frame from the process; ownership passes here. `now` on performance.now()'s clock. */
-  video(frame: Buffer, now: number): void {
+  /**
+   * A whole frame from the process; ownership passes here. `at` on performance.now()'s
+   * clock: when it came, or a paced source's frame's time (up to handOnAheadMs ahead).
+   */
+  video(frame: Buffer, at: number): void {
     // Frame numbers start again with the stream.
     if (this.framesThisStream++ === 0) this.frames.reset();
-    if (this.lipSync && this.ownSound) this.lipSync.video(frame, now);
-    else this.frames.push(frame, now);
+    if (this.lipSync && this.ownSound) this.lipSync.video(frame, at);
+    else this.frames.push(frame, at);
   }
 
   sound(chunk: Buffer, now: number): void {

@@ -264,19 +264,20 @@ export class SourceWorker {
       return this.scheduleRestart(`cannot start ffmpeg: ${(err as Error).message}`);
     }
     // Flowing mode on every pipe: a pipe nobody reads would stall ffmpeg.
-    this.video.attach(proc, (frame) => this.onVideo(proc, frame));
+    this.video.attach(proc, (frame, dueAt) => this.onVideo(proc, frame, dueAt));
     proc.pipe(3).on('data', (chunk: Buffer) => this.onAudio(proc, chunk));
     proc.pipe(4).on('data', (chunk: Buffer) => this.onPreviewChunk(proc, chunk));
   }
 
-  private onVideo(proc: FfmpegProcess, frame: Buffer): void {
+  /** `dueAt`: a paced source's frame's time, a little ahead (mediaPacer.ts). */
+  private onVideo(proc: FfmpegProcess, frame: Buffer, dueAt?: number): void {
     if (proc !== this.process || this.disposed) {
       releaseFrame(frame);
       return;
     }
     const now = performance.now();
     const receivedAtMs = performance.timeOrigin + now;
-    this.playout.video(frame, now);
+    this.playout.video(frame, dueAt ?? now);
     this.lastFrameAt = now;
     const seq = this.framesThisProcess++;
     this.frameTimes.push(now);

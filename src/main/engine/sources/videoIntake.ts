@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FramePool, releaseFrame } from '../media/framePool';
 import type { FfmpegProcess } from '../process/ffmpegProcess';
+import { handOnAheadMs } from './frameSync';
 import { FrameSplitter } from './frameSplitter';
 import { MediaPacer } from './mediaPacer';
 import { RawFrameSocket } from './rawFrameSocket';
@@ -43,11 +44,15 @@ export class VideoIntake {
     return this.socketPath;
   }
 
-  /** Start taking frames from a just-started process (after nextSocketPath()). */
-  attach(proc: FfmpegProcess, deliver: (frame: Buffer) => void): void {
+  /**
+   * Start taking frames from a just-started process (after nextSocketPath()). A paced
+   * source's frames come with their time (`dueAt`), a little ahead of it.
+   */
+  attach(proc: FfmpegProcess, deliver: (frame: Buffer, dueAt?: number) => void): void {
     const pacer = this.pacedPeriodMs
       ? new MediaPacer<Buffer>({
           periodMs: this.pacedPeriodMs,
+          aheadMs: handOnAheadMs(this.pacedPeriodMs),
           deliver,
           release: releaseFrame,
           pauseReading: () => this.pause(),
@@ -55,7 +60,7 @@ export class VideoIntake {
         })
       : null;
     this.pacer = pacer;
-    const onFrame = pacer ? (frame: Buffer) => pacer.push(frame) : deliver;
+    const onFrame = pacer ? (frame: Buffer) => pacer.push(frame) : (frame: Buffer) => deliver(frame);
     if (this.socketPath) {
       this.socket = new RawFrameSocket(this.socketPath, this.pool, onFrame);
       this.socket.open();
