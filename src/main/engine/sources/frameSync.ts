@@ -25,10 +25,12 @@ export interface FrameSyncOptions<F> {
   /** Arrivals the offset is estimated over. Default two seconds' worth. */
   readonly windowFrames?: number;
   /**
-   * Most delay added to absorb jitter, ms. Default half a frame interval: at 1080p30
-   * with three cameras it removed every repeat and skip (15 s) for ~0–15 ms on the
-   * latency figure's p95; a quarter interval judders again, 1.5 intervals added
-   * ~20 ms at the median for no smoother picture.
+   * Most delay added to absorb jitter, ms. Default one frame interval: on a busy
+   * machine the cut bench's cameras repeated or skipped frames in 4 of 6 runs with
+   * half an interval (up to 14 and 13 in ~500 frames), in 2 of 6 with a whole one (at
+   * most 2), for ~8 ms more on the latency figure's p95 (docs/architecture.md). A
+   * quarter interval judders more; 1.5 intervals added ~20 ms at the median for no
+   * smoother picture.
    */
   readonly maxHoldMs?: number;
 }
@@ -74,7 +76,7 @@ export class FrameSync<F> {
     this.periodMs = options.periodMs;
     this.release = options.release;
     this.windowFrames = options.windowFrames ?? Math.max(10, Math.round(2000 / options.periodMs));
-    this.maxHoldMs = options.maxHoldMs ?? options.periodMs / 2;
+    this.maxHoldMs = options.maxHoldMs ?? options.periodMs;
     this.lowerMarginMs = Math.max(2, options.periodMs / 4);
   }
 
