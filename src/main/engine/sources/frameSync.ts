@@ -25,12 +25,12 @@ export interface FrameSyncOptions<F> {
   /** Arrivals the offset is estimated over. Default two seconds' worth. */
   readonly windowFrames?: number;
   /**
-   * Most delay added to absorb jitter, ms. Default one frame interval: on a busy
-   * machine the cut bench's cameras repeated or skipped frames in 4 of 6 runs with
-   * half an interval (up to 14 and 13 in ~500 frames), in 2 of 6 with a whole one (at
-   * most 2), for ~8 ms more on the latency figure's p95 (docs/architecture.md). A
-   * quarter interval judders more; 1.5 intervals added ~20 ms at the median for no
-   * smoother picture.
+   * Most delay added to absorb jitter, ms. Default one frame interval: with one core
+   * busy, the cut bench's cameras repeated or skipped frames in 4 of 6 runs with half an
+   * interval (up to 14 and 13 in ~500 frames), in 3 of 7 with a whole one (at most 2);
+   * quiet, both in none of 4. It costs ~10–20 ms at the latency figure's median
+   * (docs/architecture.md). A quarter interval judders more; 1.5 intervals added ~20 ms
+   * at the median for no smoother picture.
    */
   readonly maxHoldMs?: number;
 }
