@@ -91,7 +91,6 @@ async function watch(w: SourceWorker): Promise<Onsets> {
   return onsets;
 }
 
-
 /** Every flash has one beep onset near it (within a tick on average, two at most), and there are no others. */
 function expectLipSync({ flashes, beeps }: Onsets): void {
   const said = `flashes at ticks ${flashes.join(' ')}; beeps at ${beeps.map((b) => b.toFixed(2)).join(' ')}`;
