@@ -1,8 +1,14 @@
 // HTTP-FLV reading against a local server: the bytes as served, an error status
-// said without the stream name, and a stop on request.
+// said without the stream name, a stop on request, and https with a self-signed
+// certificate (refused unless told not to verify).
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
+import https from 'node:https';
 import type net from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { writeSelfSignedCert } from '../../../../test/support/selfSignedCert';
 import { isHttpFlvUrl, readHttpFlv } from './httpFlv';
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -10,8 +16,8 @@ afterEach(async () => {
   while (cleanups.length > 0) await cleanups.pop()!();
 });
 
-async function serve(handler: http.RequestListener): Promise<number> {
-  const server = http.createServer(handler);
+async function serve(handler: http.RequestListener, tls?: { cert: Buffer; key: Buffer }): Promise<number> {
+  const server = tls ? https.createServer(tls, handler) : http.createServer(handler);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   cleanups.push(
     () =>
@@ -59,6 +65,27 @@ describe('readHttpFlv', () => {
     await new Promise((r) => setTimeout(r, 200));
     stop.abort();
     await expect(run).resolves.toBeUndefined();
+    expect(bytes).toBe(3);
+  });
+
+  it('reads https with a self-signed certificate only when told not to verify it', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'cuecast-https-'));
+    cleanups.push(async () => rmSync(dir, { recursive: true, force: true }));
+    const { certPath, keyPath } = writeSelfSignedCert(dir);
+    const port = await serve(
+      (_req, res) => {
+        res.writeHead(200);
+        res.end(Buffer.from('FLV'));
+      },
+      { cert: readFileSync(certPath), key: readFileSync(keyPath) },
+    );
+    const url = `https://localhost:${port}/live/k.flv`;
+    const read = (verifyCertificate?: boolean): Promise<void> =>
+      readHttpFlv({ url, connectTimeoutMs: 2000, signal: new AbortController().signal, verifyCertificate, onBytes: (c) => (bytes += c.length) });
+    let bytes = 0;
+    await expect(read()).rejects.toThrow(/^cannot read https:\/\/localhost:\d+\/live\/\*\*\*: self.signed certificate/);
+    expect(bytes).toBe(0);
+    await read(false);
     expect(bytes).toBe(3);
   });
 

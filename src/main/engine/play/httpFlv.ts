@@ -11,6 +11,8 @@ export interface HttpFlvOptions {
   readonly connectTimeoutMs: number;
   /** Ends the download (resolving, not rejecting). */
   readonly signal: AbortSignal;
+  /** https: check the server's certificate against the system's CAs (default true). */
+  readonly verifyCertificate?: boolean;
   readonly onPlaying?: () => void;
   readonly onBytes: (chunk: Buffer) => void;
 }
@@ -38,8 +40,11 @@ export function readHttpFlv(options: HttpFlvOptions): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     if (options.signal.aborted) return resolve();
     let done = false;
-    const get = url.protocol === 'https:' ? https.get : http.get;
-    const req = get(url, { headers: { 'user-agent': 'cuecast' } });
+    const headers = { 'user-agent': 'cuecast' };
+    const req =
+      url.protocol === 'https:'
+        ? https.get(url, { headers, rejectUnauthorized: options.verifyCertificate ?? true })
+        : http.get(url, { headers });
     const timer = setTimeout(() => end(new PlayError(`cannot read ${where}: no answer within ${options.connectTimeoutMs} ms`)), options.connectTimeoutMs);
     const onAbort = (): void => end(null);
     options.signal.addEventListener('abort', onAbort, { once: true });

@@ -44,6 +44,8 @@ export interface RtmpPlayOptions {
   readonly connectTimeoutMs: number;
   /** Ends the session (resolving, not rejecting). */
   readonly signal: AbortSignal;
+  /** RTMPS: check the server's certificate against the system's CAs (default true). */
+  readonly verifyCertificate?: boolean;
   /** The server has registered us as a player (NetStream.Play.Start). */
   readonly onPlaying?: () => void;
   /** Audio (8), video (9) and AMF0 data (18) messages, with their timestamps. */
@@ -89,7 +91,12 @@ export function playRtmp(options: RtmpPlayOptions): Promise<void> {
     const where = `${target.host}:${target.port}`;
     if (signal.aborted) return resolve();
     const socket = target.secure
-      ? tls.connect({ host: target.host, port: target.port, servername: net.isIP(target.host) ? undefined : target.host })
+      ? tls.connect({
+          host: target.host,
+          port: target.port,
+          servername: net.isIP(target.host) ? undefined : target.host,
+          rejectUnauthorized: options.verifyCertificate ?? true,
+        })
       : net.connect({ host: target.host, port: target.port });
     const connectTimer = setTimeout(() => end(new PlayError(`cannot read ${target.shown}: no answer from ${where} within ${options.connectTimeoutMs} ms (stuck at ${phase})`)), options.connectTimeoutMs);
     const onAbort = (): void => end(null);

@@ -8,6 +8,10 @@
 // of our own plays the same stream for a moment (RTMP, RTMPS or HTTP-FLV, whose
 // header says "audio and video" either way); when it finds no audio the worker
 // restarts the feed with silence straight away (sourceWorker.ts).
+// Like ffmpeg (its tls_verify is off unless asked for), the peek reads rtmps:// and
+// https:// feeds without checking the certificate: private relays often have a
+// self-signed one, ffmpeg plays them, and a peek that refused would leave the
+// decision to ffmpeg's 6 s probe. It sends nothing that ffmpeg does not send too.
 import { performance } from 'node:perf_hooks';
 import { AmfEcmaArray } from '../mux/amf0';
 import { FLV_TAG_AUDIO, FLV_TAG_SCRIPT, FLV_TAG_VIDEO, FlvReader } from '../mux/flvTags';
@@ -96,6 +100,7 @@ export async function peekFeedAudio(url: string, signal: AbortSignal): Promise<F
         url,
         connectTimeoutMs: PEEK_TIMEOUT_MS,
         signal: stop.signal,
+        verifyCertificate: false,
         onBytes: (chunk) => {
           for (const tag of reader.push(chunk)) {
             if (tag.kind === 'audio') settle(verdict.audio());
@@ -109,6 +114,7 @@ export async function peekFeedAudio(url: string, signal: AbortSignal): Promise<F
         target: parseRtmpPlayUrl(url),
         connectTimeoutMs: PEEK_TIMEOUT_MS,
         signal: stop.signal,
+        verifyCertificate: false,
         onMedia: (typeId, timestampMs, payload) => {
           if (typeId === FLV_TAG_AUDIO) settle(verdict.audio());
           else if (typeId === FLV_TAG_VIDEO) settle(verdict.video(timestampMs));
