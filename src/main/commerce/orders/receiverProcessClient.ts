@@ -73,6 +73,11 @@ export async function startReceiverProcess(start: Omit<ReceiverStartMessage, 'ty
   const child: ChildProcess = spawn(command.execPath, [...(options.nodeFlags ?? []), ...command.args], {
     cwd: command.cwd,
     stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
+    // Out of the studio's process group, like its ffmpegs (process/ffmpegProcess.ts): a
+    // terminal's Ctrl-C would end the desk mid-write; the studio stops it in order, and
+    // a desk whose studio is gone stops itself (its IPC channel closes). Not on Windows,
+    // where a detached child gets a console of its own.
+    detached: process.platform !== 'win32',
     env: { ...process.env, ...command.env, ...(options.quiet ? { CUECAST_ORDERS_QUIET: '1' } : {}) },
   });
   if (options.niceness !== undefined && child.pid !== undefined) {

@@ -37,6 +37,12 @@ type Listener<T> = (value: T) => void;
 // On Linux, setpriv makes the kernel SIGKILL the child when the studio dies, even by
 // SIGKILL: no orphaned ffmpeg (issue: "no orphans ... after SIGKILL of main").
 const SETPRIV = process.platform === 'linux' && existsSync('/usr/bin/setpriv') ? '/usr/bin/setpriv' : null;
+// Each ffmpeg in a process group of its own (POSIX), so a terminal's Ctrl-C, which
+// signals the whole foreground group, reaches only the studio: it then stops outputs,
+// encoder and sources in order. Sharing the group, every ffmpeg quit at the same
+// moment, the sources logged failures and began to reconnect. Windows would give a
+// detached child a console of its own; there Ctrl-C is not sent to our children anyway.
+const OWN_PROCESS_GROUP = process.platform !== 'win32';
 
 export class FfmpegProcess {
   private child: ChildProcess | null = null;
@@ -99,7 +105,7 @@ export class FfmpegProcess {
     const [command, argv] = SETPRIV
       ? [SETPRIV, ['--pdeathsig', 'KILL', '--', this.options.ffmpegPath, ...args]]
       : [this.options.ffmpegPath, args];
-    const child = spawn(command, argv, { stdio: ['pipe', 'pipe', 'pipe', ...extra], windowsHide: true });
+    const child = spawn(command, argv, { stdio: ['pipe', 'pipe', 'pipe', ...extra], windowsHide: true, detached: OWN_PROCESS_GROUP });
     this.child = child;
     this.log = this.options.logger.child(`${this.options.role} pid ${child.pid ?? '?'}`);
     this.setState('running');

@@ -1,0 +1,104 @@
+// Ctrl-C in the terminal that runs the headless host. A terminal sends SIGINT to its
+// whole foreground process group, so this test does the same to the host's group
+// while it is live on the rehearsal ingest and recording. Only the studio may get it:
+// it then stops outputs, encoder and sources in order. When the ffmpegs shared the
+// group they all quit at once, the sources logged failures and began to reconnect,
+// and the rehearsal ingest reported an error. Afterwards nothing the host started may
+// be left running. No browser: the host is driven over its HTTP API.
+import { readdirSync, readFileSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { StudioSnapshot } from '../src/shared/model';
+import { startHostProcess, type HostProcess } from './support/hostProcess';
+
+const token = 'terminal-stop-token';
+let host: HostProcess | null = null;
+
+afterEach(async () => {
+  await host?.stop();
+  host = null;
+});
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Every process below `root` (by parent pid), with its command line. */
+function descendants(root: number): { pid: number; command: string }[] {
+  const parentOf = new Map<number, number>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      parentOf.set(Number(entry), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+    } catch {
+      // Ended while we looked.
+    }
+  }
+  const below = (pid: number): boolean => {
+    for (let p = parentOf.get(pid); p !== undefined && p > 1; p = parentOf.get(p)) if (p === root) return true;
+    return false;
+  };
+  return [...parentOf.keys()].filter(below).map((pid) => {
+    let command = '';
+    try {
+      command = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ');
+    } catch {
+      // Ended while we looked.
+    }
+    return { pid, command };
+  });
+}
+
+async function waitFor(what: string, check: () => boolean | Promise<boolean>, timeoutMs: number, log: () => string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}:\n${log()}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+describe('Ctrl-C in the host\'s terminal', () => {
+  it('reaches only the studio, which stops everything in order and leaves nothing running', async () => {
+    const started = await startHostProcess(token);
+    host = started;
+    const log = (): string => started.output();
+    const request = async <T>(name: string, params: unknown = {}): Promise<T> => {
+      const res = await fetch(new URL(`/api/request/${name}`, started.url), {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify(params),
+      });
+      const body = (await res.json()) as T;
+      if (!res.ok) throw new Error(`${name}: ${JSON.stringify(body)}`);
+      return body;
+    };
+    const state = (): Promise<StudioSnapshot> => request<StudioSnapshot>('studio:getState');
+
+    // The encoder probe's short ffmpegs are not supervised: let it finish first.
+    await waitFor('the encoder probe', () => /Auto encoder:/.test(log()), 60_000, log);
+    await waitFor('every source live', async () => (await state()).sources.every((s) => s.state === 'live'), 30_000, log);
+    await request('output:startAll');
+    // Media flowing to both, so the ingest has a stream to end and the recording a picture.
+    await waitFor('every destination live and sending', async () => (await state()).outputs.every((o) => o.state === 'live' && o.bitrateKbps > 100), 30_000, log);
+    await new Promise((r) => setTimeout(r, 2000));
+
+    const children = descendants(started.pid);
+    expect(children.filter((c) => /ffmpeg/.test(c.command)).length).toBeGreaterThanOrEqual(5); // 3 cameras, encoder, ingest
+    const before = log().length;
+    process.kill(-started.pid, 'SIGINT'); // the terminal's Ctrl-C: the host's whole process group
+    await waitFor('the host to exit', () => !alive(started.pid), 20_000, log);
+    const shutdown = log().slice(before);
+
+    expect(shutdown).toMatch(/SIGINT: stopping outputs, encoder and sources/);
+    // Nothing quit before the studio stopped it: no unrequested exit, no reconnect.
+    expect(shutdown).not.toMatch(/exited code=/);
+    expect(shutdown).not.toMatch(/reconnecting/);
+    for (const name of ['Showroom', 'Farm', 'Factory']) expect(shutdown).toContain(`[cuecast:source ${name}] stopped`);
+    await waitFor('every child of the host to end', () => children.every((c) => !alive(c.pid)), 3_000, () => `${JSON.stringify(children.filter((c) => alive(c.pid)))}\n${log()}`);
+  });
+});
