@@ -1,10 +1,12 @@
-// Ctrl-C in the terminal that runs the headless host. A terminal sends SIGINT to its
-// whole foreground process group, so this test does the same to the host's group
-// while it is live on the rehearsal ingest and recording. Only the studio may get it:
-// it then stops outputs, encoder and sources in order. When the ffmpegs shared the
+// The terminal that runs the headless host, while the host is live on the rehearsal
+// ingest and recording. Ctrl-C: a terminal sends SIGINT to its whole foreground
+// process group, so the test does the same to the host's group. Only the studio may
+// get it and stop outputs, encoder and sources in order: when the ffmpegs shared the
 // group they all quit at once, the sources logged failures and began to reconnect,
-// and the rehearsal ingest reported an error. Afterwards nothing the host started may
-// be left running. No browser: the host is driven over its HTTP API.
+// and the rehearsal ingest reported an error. Closing the terminal: SIGHUP, with the
+// output gone; the studio must still stop in order rather than die of the signal or
+// of a failed write. Either way nothing the host started may be left running. No
+// browser: the host is driven over its HTTP API.
 import { readdirSync, readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { StudioSnapshot } from '../src/shared/model';
@@ -62,33 +64,42 @@ async function waitFor(what: string, check: () => boolean | Promise<boolean>, ti
   }
 }
 
-describe('Ctrl-C in the host\'s terminal', () => {
-  it('reaches only the studio, which stops everything in order and leaves nothing running', async () => {
-    const started = await startHostProcess(token);
-    host = started;
-    const log = (): string => started.output();
-    const request = async <T>(name: string, params: unknown = {}): Promise<T> => {
-      const res = await fetch(new URL(`/api/request/${name}`, started.url), {
-        method: 'POST',
-        headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
-        body: JSON.stringify(params),
-      });
-      const body = (await res.json()) as T;
-      if (!res.ok) throw new Error(`${name}: ${JSON.stringify(body)}`);
-      return body;
-    };
-    const state = (): Promise<StudioSnapshot> => request<StudioSnapshot>('studio:getState');
+/** A host live on the rehearsal ingest and recording, with media flowing to both. */
+async function liveHost(): Promise<{ started: HostProcess; log: () => string; children: { pid: number; command: string }[] }> {
+  const started = await startHostProcess(token);
+  host = started;
+  const log = (): string => started.output();
+  const request = async <T>(name: string, params: unknown = {}): Promise<T> => {
+    const res = await fetch(new URL(`/api/request/${name}`, started.url), {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify(params),
+    });
+    const body = (await res.json()) as T;
+    if (!res.ok) throw new Error(`${name}: ${JSON.stringify(body)}`);
+    return body;
+  };
+  const state = (): Promise<StudioSnapshot> => request<StudioSnapshot>('studio:getState');
 
-    // The encoder probe's short ffmpegs are not supervised: let it finish first.
-    await waitFor('the encoder probe', () => /Auto encoder:/.test(log()), 60_000, log);
-    await waitFor('every source live', async () => (await state()).sources.every((s) => s.state === 'live'), 30_000, log);
-    await request('output:startAll');
-    // Media flowing to both, so the ingest has a stream to end and the recording a picture.
-    await waitFor('every destination live and sending', async () => (await state()).outputs.every((o) => o.state === 'live' && o.bitrateKbps > 100), 30_000, log);
-    await new Promise((r) => setTimeout(r, 2000));
+  // The encoder probe's short ffmpegs are not supervised: let it finish first.
+  await waitFor('the encoder probe', () => /Auto encoder:/.test(log()), 60_000, log);
+  await waitFor('every source live', async () => (await state()).sources.every((s) => s.state === 'live'), 30_000, log);
+  await request('output:startAll');
+  // Media flowing to both, so the ingest has a stream to end and the recording a picture.
+  await waitFor('every destination live and sending', async () => (await state()).outputs.every((o) => o.state === 'live' && o.bitrateKbps > 100), 30_000, log);
+  await new Promise((r) => setTimeout(r, 2000));
+  const children = descendants(started.pid);
+  expect(children.filter((c) => /ffmpeg/.test(c.command)).length).toBeGreaterThanOrEqual(5); // 3 cameras, encoder, ingest
+  return { started, log, children };
+}
 
-    const children = descendants(started.pid);
-    expect(children.filter((c) => /ffmpeg/.test(c.command)).length).toBeGreaterThanOrEqual(5); // 3 cameras, encoder, ingest
+async function expectAllEnded(children: { pid: number; command: string }[], log: () => string): Promise<void> {
+  await waitFor('every child of the host to end', () => children.every((c) => !alive(c.pid)), 3_000, () => `${JSON.stringify(children.filter((c) => alive(c.pid)))}\n${log()}`);
+}
+
+describe('the host\'s terminal', () => {
+  it('Ctrl-C reaches only the studio, which stops everything in order and leaves nothing running', async () => {
+    const { started, log, children } = await liveHost();
     const before = log().length;
     process.kill(-started.pid, 'SIGINT'); // the terminal's Ctrl-C: the host's whole process group
     await waitFor('the host to exit', () => !alive(started.pid), 20_000, log);
@@ -99,6 +110,17 @@ describe('Ctrl-C in the host\'s terminal', () => {
     expect(shutdown).not.toMatch(/exited code=/);
     expect(shutdown).not.toMatch(/reconnecting/);
     for (const name of ['Showroom', 'Farm', 'Factory']) expect(shutdown).toContain(`[cuecast:source ${name}] stopped`);
-    await waitFor('every child of the host to end', () => children.every((c) => !alive(c.pid)), 3_000, () => `${JSON.stringify(children.filter((c) => alive(c.pid)))}\n${log()}`);
+    expect(await started.exit).toEqual({ code: 0, signal: null });
+    await expectAllEnded(children, log);
+  });
+
+  it('closing it (SIGHUP, output gone) still stops the studio in order', async () => {
+    const { started, log, children } = await liveHost();
+    started.closeOutput(); // what the host writes on its way out now fails (EPIPE)
+    process.kill(-started.pid, 'SIGHUP'); // the shell hangs up its job's group
+    // Exit code 0 is the end of the ordered shutdown; dying of the signal, or of a
+    // failed write, is not.
+    expect(await started.exit).toEqual({ code: 0, signal: null });
+    await expectAllEnded(children, log);
   });
 });

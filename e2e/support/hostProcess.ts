@@ -10,6 +10,10 @@ export interface HostProcess {
   readonly pid: number;
   /** Everything the host printed, for failure messages. */
   output(): string;
+  /** How the host process ended. */
+  readonly exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** Closes our end of its stdout and stderr, as a closed terminal would. */
+  closeOutput(): void;
   stop(): Promise<void>;
 }
 
@@ -25,6 +29,7 @@ export async function startHostProcess(token: string, startTimeoutMs = 60_000): 
   });
   if (child.pid === undefined) throw new Error(`could not start ${hostScript}`);
   const pid = child.pid;
+  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) => child.once('exit', (code, signal) => done({ code, signal })));
   let log = '';
   child.stdout.setEncoding('utf8').on('data', (s: string) => (log += s));
   child.stderr.setEncoding('utf8').on('data', (s: string) => (log += s));
@@ -50,7 +55,11 @@ export async function startHostProcess(token: string, startTimeoutMs = 60_000): 
         fail(new Error(`host exited (${code}) before printing its URL:\n${log}`));
       });
     });
-    return { url, pid, output: () => log, stop };
+    const closeOutput = (): void => {
+      child.stdout.destroy();
+      child.stderr.destroy();
+    };
+    return { url, pid, output: () => log, exit, closeOutput, stop };
   } catch (err) {
     await stop();
     throw err;

@@ -104,6 +104,12 @@ if (!app.requestSingleInstanceLock()) {
     void quitInOrder();
   });
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => void quitInOrder());
+  // Started from a terminal that was then closed: quit in order, and let log lines
+  // written on the way out fail quietly (the host does the same, studio/hostCli.ts).
+  process.on('SIGHUP', () => {
+    for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
+    void quitInOrder();
+  });
 
   start().catch((err: unknown) => {
     // Typically no usable ffmpeg: say so in a window, not only on a console nobody sees.
