@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { StudioSnapshot } from '../src/shared/model';
 import type { ShowConfig } from '../src/main/studio/showStore';
 import { createFileKeySecretBox } from '../src/main/studio/secretBox';
+import { hostRequest } from '../test/support/hostApi';
 
 export interface HostProcess {
   readonly pid: number;
@@ -44,16 +45,7 @@ export async function startHostProcess(show: ShowConfig, rtmpOutputs: { name: st
     child.stderr!.on('data', (c: Buffer) => (out += c.toString()));
     child.once('exit', (code) => reject(new Error(`host exited ${code}: ${out}`)));
   });
-  const request = async <T>(name: string, params: unknown = {}): Promise<T> => {
-    const res = await fetch(`http://127.0.0.1:${port}/api/request/${name}`, {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
-      body: JSON.stringify(params),
-    });
-    const body = (await res.json()) as T;
-    if (!res.ok) throw new Error(`${name}: ${JSON.stringify(body)}`);
-    return body;
-  };
+  const request = <T>(name: string, params: unknown = {}): Promise<T> => hostRequest<T>(`http://127.0.0.1:${port}`, token, name, params);
   return {
     pid: child.pid!,
     child,

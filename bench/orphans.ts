@@ -1,22 +1,14 @@
 // Figure 5: no orphans. The studio (headless host) runs its cameras, encoder and
 // rehearsal ingest; it is then ended by Ctrl-C (stop), SIGTERM (quit) or SIGKILL. Three
 // seconds later none of the ffmpeg processes it had started may remain.
-import { readFileSync } from 'node:fs';
 import { startHostProcess } from './hostProcess';
+import { commandOf } from '../test/support/processTree';
 import { benchShow, isAlive, processTree, sleep } from './support';
 
 export interface OrphanResult {
   readonly how: 'stop (SIGINT)' | 'quit (SIGTERM)' | 'SIGKILL of main';
   readonly ffmpegBefore: number;
   readonly ffmpegAfter3s: number;
-}
-
-function commandOf(pid: number): string {
-  try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ');
-  } catch {
-    return '';
-  }
 }
 
 export async function runOrphans(): Promise<OrphanResult[]> {

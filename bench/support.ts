@@ -1,6 +1,6 @@
 // Shared pieces of the benchmark: a studio configured for a scenario, CPU accounting
 // of process trees from /proc, and small statistics.
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CanvasSettings } from '../src/shared/model';
@@ -9,6 +9,9 @@ import { processCpuSeconds } from '../src/main/studio/cpuMonitor';
 import { createStudio } from '../src/main/studio/createStudio';
 import type { ShowConfig } from '../src/main/studio/showStore';
 import type { Studio } from '../src/main/studio/studio';
+import { isAlive, processTree } from '../test/support/processTree';
+
+export { isAlive, processTree };
 
 export const CAMERA_COLOURS = ['#2e6bd8', '#2f9e44', '#e8590c'] as const;
 export const CAMERA_NAMES = ['Showroom', 'Farm', 'Factory'] as const;
@@ -38,39 +41,6 @@ export async function benchStudio(show: ShowConfig): Promise<{ studio: Studio; d
 }
 
 /** The pid and all its descendants, from /proc (Linux). */
-export function processTree(root: number): number[] {
-  const children = new Map<number, number[]>();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      const list = children.get(ppid) ?? [];
-      list.push(Number(entry));
-      children.set(ppid, list);
-    } catch {
-      // The process ended while we looked.
-    }
-  }
-  const out: number[] = [];
-  const walk = (pid: number) => {
-    out.push(pid);
-    for (const c of children.get(pid) ?? []) walk(c);
-  };
-  walk(root);
-  return out;
-}
-
-export function isAlive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // A zombie has exited; only its parent's wait() is missing.
-    return stat[stat.lastIndexOf(')') + 2] !== 'Z';
-  } catch {
-    return false;
-  }
-}
-
 /** CPU of a process tree over `seconds`, as percent of one core. */
 export async function measureTreeCpu(root: number, seconds: number): Promise<number> {
   return (await measureTreeCpuByProcess(root, seconds)).reduce((sum, p) => sum + p.percent, 0);

@@ -7,9 +7,10 @@
 // output gone; the studio must still stop in order rather than die of the signal or
 // of a failed write. Either way nothing the host started may be left running. No
 // browser: the host is driven over its HTTP API.
-import { readdirSync, readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { StudioSnapshot } from '../src/shared/model';
+import { hostRequest } from '../test/support/hostApi';
+import { commandOf, isAlive, processTree } from '../test/support/processTree';
 import { startHostProcess, type HostProcess } from './support/hostProcess';
 
 const token = 'terminal-stop-token';
@@ -20,40 +21,11 @@ afterEach(async () => {
   host = null;
 });
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** Every process below `root` (by parent pid), with its command line. */
+/** Every process below `root`, with its command line. */
 function descendants(root: number): { pid: number; command: string }[] {
-  const parentOf = new Map<number, number>();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      parentOf.set(Number(entry), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
-    } catch {
-      // Ended while we looked.
-    }
-  }
-  const below = (pid: number): boolean => {
-    for (let p = parentOf.get(pid); p !== undefined && p > 1; p = parentOf.get(p)) if (p === root) return true;
-    return false;
-  };
-  return [...parentOf.keys()].filter(below).map((pid) => {
-    let command = '';
-    try {
-      command = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ');
-    } catch {
-      // Ended while we looked.
-    }
-    return { pid, command };
-  });
+  return processTree(root)
+    .filter((pid) => pid !== root)
+    .map((pid) => ({ pid, command: commandOf(pid) }));
 }
 
 async function waitFor(what: string, check: () => boolean | Promise<boolean>, timeoutMs: number, log: () => string): Promise<void> {
@@ -69,16 +41,7 @@ async function liveHost(): Promise<{ started: HostProcess; log: () => string; ch
   const started = await startHostProcess(token);
   host = started;
   const log = (): string => started.output();
-  const request = async <T>(name: string, params: unknown = {}): Promise<T> => {
-    const res = await fetch(new URL(`/api/request/${name}`, started.url), {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
-      body: JSON.stringify(params),
-    });
-    const body = (await res.json()) as T;
-    if (!res.ok) throw new Error(`${name}: ${JSON.stringify(body)}`);
-    return body;
-  };
+  const request = <T>(name: string, params: unknown = {}): Promise<T> => hostRequest<T>(started.url, token, name, params);
   const state = (): Promise<StudioSnapshot> => request<StudioSnapshot>('studio:getState');
 
   // The encoder probe's short ffmpegs are not supervised: let it finish first.
@@ -94,7 +57,7 @@ async function liveHost(): Promise<{ started: HostProcess; log: () => string; ch
 }
 
 async function expectAllEnded(children: { pid: number; command: string }[], log: () => string): Promise<void> {
-  await waitFor('every child of the host to end', () => children.every((c) => !alive(c.pid)), 3_000, () => `${JSON.stringify(children.filter((c) => alive(c.pid)))}\n${log()}`);
+  await waitFor('every child of the host to end', () => children.every((c) => !isAlive(c.pid)), 3_000, () => `${JSON.stringify(children.filter((c) => isAlive(c.pid)))}\n${log()}`);
 }
 
 describe('the host\'s terminal', () => {
@@ -102,7 +65,7 @@ describe('the host\'s terminal', () => {
     const { started, log, children } = await liveHost();
     const before = log().length;
     process.kill(-started.pid, 'SIGINT'); // the terminal's Ctrl-C: the host's whole process group
-    await waitFor('the host to exit', () => !alive(started.pid), 20_000, log);
+    await waitFor('the host to exit', () => !isAlive(started.pid), 20_000, log);
     const shutdown = log().slice(before);
 
     expect(shutdown).toMatch(/SIGINT: stopping outputs, encoder and sources/);
