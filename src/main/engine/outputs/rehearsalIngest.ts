@@ -78,6 +78,9 @@ export class RehearsalIngest {
       for (const jpeg of jpegs.push(chunk)) this.preview = jpeg;
     });
     proc.onExit(() => {
+      // The session is over: its last picture must not pass for the next session's
+      // (a Go Live whose video never arrived would have shown it as received).
+      this.preview = null;
       if (this.disposed) return;
       this.rearmTimer = setTimeout(() => this.arm(), 200);
     });
