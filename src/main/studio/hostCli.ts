@@ -69,7 +69,7 @@ async function main(argv: string[]): Promise<void> {
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   // The terminal was closed: stop in order too (by default Node would die on the spot,
-  // leaving the recording without its chapters). Its output is gone, so a log line
+  // the destinations and the recording never stopped). Its output is gone, so a log line
   // written on the way out must not fail the shutdown (EIO on a tty, EPIPE on a pipe).
   process.on('SIGHUP', () => {
     for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
