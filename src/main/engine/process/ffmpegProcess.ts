@@ -40,8 +40,8 @@ const SETPRIV = process.platform === 'linux' && existsSync('/usr/bin/setpriv') ?
 // Each ffmpeg in a process group of its own (POSIX), so a terminal's Ctrl-C, which
 // signals the whole foreground group, reaches only the studio: it then stops outputs,
 // encoder and sources in order. Sharing the group, every ffmpeg quit at the same
-// moment, the sources logged failures and began to reconnect. Windows would give a
-// detached child a console of its own; there Ctrl-C is not sent to our children anyway.
+// moment, the sources logged failures and began to reconnect. Not on Windows: there a
+// detached child would get a console of its own, so its ffmpegs stay as they were.
 const OWN_PROCESS_GROUP = process.platform !== 'win32';
 
 export class FfmpegProcess {
