@@ -2,13 +2,20 @@
 // accepts the programme exactly as a platform would, decodes it and shows what
 // arrived as thumbnails. A new user can press Go Live with no account and see the
 // round trip. ffmpeg's listener takes one publisher and exits when it leaves, so the
-// ingest re-arms itself after every session.
+// ingest re-arms itself after every session. A session that ends before the listener
+// has read its stream makes ffmpeg exit with an error: routine here, logged as such.
+// A listener that dies at once (its port taken) is a fault: warned, retried with backoff.
 import { createServer } from 'node:net';
 import type { Logger } from '../logger';
-import { FfmpegProcess } from '../process/ffmpegProcess';
+import { FfmpegProcess, type ProcessExit } from '../process/ffmpegProcess';
 import { JpegSplitter } from '../sources/jpegSplitter';
 
 export const REHEARSAL_KEY = 'rehearsal';
+
+/** A listener that ends sooner than this after it started never served a session. */
+const SHORTEST_SESSION_MS = 1000;
+const REARM_MS = 200;
+const LONGEST_RETRY_MS = 10_000;
 
 export async function freeLoopbackPort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -27,6 +34,7 @@ export class RehearsalIngest {
   private preview: Buffer | null = null;
   private disposed = false;
   private rearmTimer: NodeJS.Timeout | null = null;
+  private failuresInARow = 0;
 
   private constructor(
     readonly port: number,
@@ -34,8 +42,9 @@ export class RehearsalIngest {
     private readonly logger: Logger,
   ) {}
 
-  static async start(ffmpegPath: string, logger: Logger): Promise<RehearsalIngest> {
-    const ingest = new RehearsalIngest(await freeLoopbackPort(), ffmpegPath, logger.child('rehearsal ingest'));
+  /** Listens on `port`, or on a free loopback port when none is given. */
+  static async start(ffmpegPath: string, logger: Logger, port?: number): Promise<RehearsalIngest> {
+    const ingest = new RehearsalIngest(port ?? (await freeLoopbackPort()), ffmpegPath, logger.child('rehearsal ingest'));
     ingest.arm();
     return ingest;
   }
@@ -65,6 +74,7 @@ export class RehearsalIngest {
       role: 'rehearsal ingest',
       ffmpegPath: this.ffmpegPath,
       logger: this.logger,
+      ownerLogsExit: true,
       args: [
         '-listen', '1', '-analyzeduration', '500000', '-probesize', '500000',
         '-i', `rtmp://127.0.0.1:${this.port}/live/${REHEARSAL_KEY}`,
@@ -72,17 +82,35 @@ export class RehearsalIngest {
       ],
     });
     this.process = proc;
+    const startedAt = Date.now();
     proc.start();
     const jpegs = new JpegSplitter();
     proc.stdout.on('data', (chunk: Buffer) => {
       for (const jpeg of jpegs.push(chunk)) this.preview = jpeg;
     });
-    proc.onExit(() => {
+    proc.onExit((exit) => {
       // The session is over: its last picture must not pass for the next session's
       // (a Go Live whose video never arrived would have shown it as received).
       this.preview = null;
       if (this.disposed) return;
-      this.rearmTimer = setTimeout(() => this.arm(), 200);
+      this.rearmTimer = setTimeout(() => this.arm(), this.nextArmDelay(exit, Date.now() - startedAt));
     });
+  }
+
+  private nextArmDelay(exit: ProcessExit, livedMs: number): number {
+    if (exit.code === 0 || exit.requested) {
+      this.failuresInARow = 0;
+      return REARM_MS;
+    }
+    const reason = exit.reason ?? `exit code ${exit.code ?? exit.signal}`;
+    if (livedMs >= SHORTEST_SESSION_MS) {
+      this.failuresInARow = 0;
+      this.logger.info(`a session ended before its stream could be read (${reason}); listening again`);
+      return REARM_MS;
+    }
+    this.failuresInARow += 1;
+    const delay = Math.min(REARM_MS * 2 ** this.failuresInARow, LONGEST_RETRY_MS);
+    this.logger.warn(`cannot listen on 127.0.0.1:${this.port}: ${reason}; retrying in ${(delay / 1000).toFixed(1)} s`);
+    return delay;
   }
 }

@@ -30,6 +30,11 @@ export interface FfmpegProcessOptions {
   readonly extraPipes?: number;
   /** stdin carries media (an encoder's raw frames): stop by closing it, not with `q`. */
   readonly stdinIsMedia?: boolean;
+  /**
+   * The owner logs unrequested exits itself, because some are routine for it (the
+   * rehearsal ingest's listener ends with an error when a publisher leaves early).
+   */
+  readonly ownerLogsExit?: boolean;
 }
 
 type Listener<T> = (value: T) => void;
@@ -130,7 +135,7 @@ export class FfmpegProcess {
             return r === null ? null : redactUrls(r);
           })(),
         };
-        if (!exit.requested && code !== 0) this.log.warn(`exited code=${code} signal=${signal}: ${exit.reason ?? 'no reason printed'}`);
+        if (!exit.requested && code !== 0 && !this.options.ownerLogsExit) this.log.warn(`exited code=${code} signal=${signal}: ${exit.reason ?? 'no reason printed'}`);
         this.setState('exited');
         for (const cb of this.exitListeners) cb(exit);
         resolve(exit);
