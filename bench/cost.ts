@@ -8,6 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import type { CanvasSettings, EncoderSettings, TestPatternSpec } from '../src/shared/model';
 import { aacCodecArgs, x264VideoCodecArgs } from '../src/main/engine/encoder/x264Args';
 import { FfmpegOutputParser } from '../src/main/engine/process/ffmpegOutput';
+import { ProgressRate } from '../src/main/engine/process/progressRate';
 import { buildSourceArgs } from '../src/main/engine/sources/sourceArgs';
 import { startNginxRtmp } from '../test/support/nginxRtmp';
 import { startHostProcess } from './hostProcess';
@@ -128,10 +129,13 @@ export async function runCost(options: { canvas: CanvasSettings; cameras: number
 
     // Bare ffmpeg doing the same work.
     const specs = limited.sources.map((s) => s.spec as TestPatternSpec);
+    // Over the last seconds, as the studio's health figure is: ffmpeg's own fps averages since start.
     let bareFps = 0;
     const parser = new FfmpegOutputParser();
+    const bareRate = new ProgressRate();
     const bareCpu = await measureBareFfmpeg(bareArgs(canvas, show.encoder, specs, `${nginx.url}/bare`), 4000, seconds, (text) => {
-      for (const e of parser.push(text)) if (e.type === 'progress' && e.fps !== null) bareFps = e.fps;
+      for (const e of parser.push(text)) if (e.type === 'progress') bareRate.push(e);
+      bareFps = bareRate.current()?.fps ?? bareFps;
     });
     const generateCpu = await measureBareFfmpeg(generateOnlyArgs(canvas, specs), 3000, seconds);
     return {

@@ -223,10 +223,14 @@ export interface HealthInfo {
   readonly programFrame: number;
   /** CPU of the studio, all its ffmpeg children and its order desk processes, percent of one core. */
   readonly cpuPercent: number;
-  /** Encoder speed as ffmpeg reports it (1.0 = real time); null when not encoding. */
+  /** Encoder speed over the last 3 s (1.0 = real time); null when not encoding. */
   readonly encoderSpeed: number | null;
+  /** Frames encoded per second over the last 3 s; null when not encoding. */
   readonly encoderFps: number | null;
-  /** Programme frames the encoder could not take (overload). */
+  /**
+   * Programme frames the encoder could not take (overload), counted from the start of
+   * the current (or last) session: the first output started while none ran.
+   */
   readonly droppedFrames: number;
   /** The encoder running now ("x264", "NVENC HEVC"). */
   readonly encoderLabel: string | null;

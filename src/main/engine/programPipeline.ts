@@ -42,6 +42,8 @@ export class ProgramPipeline {
   private disposed = false;
   private fpsWindow: number[] = [];
   private encoderFailures = 0;
+  /** Frames refused by encoders this pipeline has replaced (failover, a new choice). */
+  private retiredEncoderDrops = 0;
 
   constructor(private readonly options: ProgramPipelineOptions) {
     const { canvas } = options;
@@ -64,6 +66,11 @@ export class ProgramPipeline {
 
   get frameCount(): number {
     return this.programFrames;
+  }
+
+  /** Programme frames the encoders could not take (overload), all of them since start. */
+  get droppedFrames(): number {
+    return this.retiredEncoderDrops + this.encoderValue.stats().droppedFrames;
   }
 
   /** Frames rendered over the last second. */
@@ -166,6 +173,7 @@ export class ProgramPipeline {
   replaceEncoder(): void {
     if (this.disposed) return;
     const old = this.encoderValue;
+    this.retiredEncoderDrops += old.stats().droppedFrames;
     this.encoderValue = this.makeEncoder();
     this.encoderValue.start();
     void old.dispose();

@@ -32,6 +32,8 @@ export interface OutputManagerOptions {
   /** Where outputs take the coded programme from (the metadata stage after the encoder). */
   readonly programStream: { addSink(sink: EncodedStreamSink): () => void };
   readonly onChange: () => void;
+  /** A destination or recording starts while none runs: a new session begins. */
+  readonly onSessionStart?: () => void;
   readonly onLog: (level: 'info' | 'warn' | 'error', message: string) => void;
 }
 
@@ -97,6 +99,7 @@ export class OutputManager {
       }
     };
     const sink = createDestinationSink(entry, { logger, ffmpegPath: this.options.ffmpegPath, open });
+    if (!this.anyRunning) this.options.onSessionStart?.();
     const sender = entry.metadataSender ? createMetadataSender(entry.name, entry.metadataSender, { logger, open }) : null;
     sink.onState((state: string) => {
       if (state === 'error') this.options.onLog('error', sink.stats().lastError ?? `Destination "${entry.name}" failed`);

@@ -64,6 +64,8 @@ export class Studio {
   readonly commerce: StudioCommerce;
   /** The encoder the live path runs now. */
   private liveEncoder: LiveEncoderPick | null = null;
+  /** The pipeline's dropped-frame count when the current session's first output started. */
+  private dropsBeforeSession = 0;
   private readonly encoderProbes: StudioEncoderProbe;
 
   constructor(private readonly options: StudioOptions) {
@@ -75,6 +77,7 @@ export class Studio {
       ffmpegPath: options.ffmpegPath,
       programStream: this.metadata,
       onChange: () => this.changed(),
+      onSessionStart: () => (this.dropsBeforeSession = this.pipeline.droppedFrames),
       onLog: (level, message) => this.log(level, message),
     });
     this.metadataTimeline = new MetadataTimeline(
@@ -186,7 +189,7 @@ export class Studio {
         cpuPercent: this.cpuPercent,
         encoderSpeed: enc.speed,
         encoderFps: enc.fps,
-        droppedFrames: enc.droppedFrames,
+        droppedFrames: p.droppedFrames - this.dropsBeforeSession,
         encoderLabel: this.liveEncoder?.label ?? null,
       },
       onAir: this.outputs.info().some((o) => o.kind !== 'record' && o.state !== 'idle' && o.state !== 'error'),
@@ -382,6 +385,7 @@ export class Studio {
       },
     });
     this.pipeline = pipeline;
+    this.dropsBeforeSession = 0;
     // Encoder → metadata stage (SEI on the exact frame) → outputs. Outputs stay attached
     // to the stage; a replacement encoder is attached in place of the old one.
     let detachStage = pipeline.encoder.addSink(this.metadata);

@@ -24,15 +24,15 @@ afterEach(async () => {
   cleanup = [];
 });
 
-/** Feeds frames at the programme rate; returns how many the encoder took. */
-async function feed(encoder: FfmpegProgramEncoder, frames: number, firstProgramFrame: number): Promise<number> {
+/** Feeds frames at the programme rate (or `fps`); returns how many the encoder took. */
+async function feed(encoder: FfmpegProgramEncoder, frames: number, firstProgramFrame: number, fps: number = canvas.fps): Promise<number> {
   const colours = ['#c0392b', '#27ae60', '#2980b9'].map((c) => solidFrame(canvas, c));
   const audio = Buffer.alloc(1600 * 4);
   let accepted = 0;
   for (let i = 0; i < frames; i++) {
     // While ffmpeg starts, the stage refuses frames rather than queue them (as live).
     if (encoder.write(firstProgramFrame + i, colours[i % 3], audio)) accepted++;
-    await new Promise((r) => setTimeout(r, 1000 / canvas.fps));
+    await new Promise((r) => setTimeout(r, 1000 / fps));
   }
   return accepted;
 }
@@ -113,4 +113,22 @@ describe('FfmpegProgramEncoder', () => {
     // Audio sits on the same timeline (within AAC's priming of the first picture).
     expect(Math.abs(audio[0].dtsMs - (first * 1000) / canvas.fps)).toBeLessThanOrEqual(22);
   }, 30_000);
+
+  it('reports the rate it encodes at now, not an average since it started', async () => {
+    const encoder = new FfmpegProgramEncoder({ canvas, settings, ffmpegPath: 'ffmpeg', logger: createMemoryLogger() });
+    cleanup.push(() => encoder.dispose());
+    encoder.start();
+    // Four seconds starved to 10 fps (a busy machine), then four at the full rate:
+    // ffmpeg's own since-start averages would still read ~20 fps (0.67x).
+    await feed(encoder, 40, 0, 10);
+    const started = Date.now();
+    const accepted = await feed(encoder, 120, 40);
+    const fedFps = accepted / ((Date.now() - started) / 1000);
+    const { fps, speed } = encoder.stats();
+    expect(fps).not.toBeNull();
+    expect(fps!).toBeGreaterThan(0.8 * fedFps);
+    expect(speed!).toBeGreaterThan(0.8 * (fedFps / canvas.fps));
+    expect(speed!).toBeLessThan(1.2);
+  }, 30_000);
 });
+

@@ -8,6 +8,7 @@ import type { Logger } from '../logger';
 import type { AudioConfig, EncodedFrame, EncodedStreamSink, VideoCodec, VideoConfig } from '../media/packets';
 import { releaseFrame, retainFrame } from '../media/framePool';
 import { FfmpegProcess, type ProcessExit } from '../process/ffmpegProcess';
+import { ProgressRate } from '../process/progressRate';
 import { JpegSplitter } from '../sources/jpegSplitter';
 import { flvAacParser, flvH264Parser, ivfAv1Parser, tsHevcParser, type ChunkParser, type UnnumberedVideoFrame, type VideoOutput, type VideoStreamInfo } from './codedOutputParsers';
 import { EncodedStreamAssembler } from './encodedStreamAssembler';
@@ -77,8 +78,8 @@ export class FfmpegProgramEncoder implements ProgramEncoder {
   private config: { video: VideoConfig; audio: AudioConfig } | null = null;
   private preview: Buffer | null = null;
   private state: EncoderStats['state'] = 'idle';
-  private fps: number | null = null;
-  private speed: number | null = null;
+  /** Encoding rate over the last seconds: ffmpeg's own figures average since start. */
+  private readonly rate = new ProgressRate();
   private dropped = 0;
   private lastError: string | null = null;
   /** Encoder-relative frame index → programme frame number (drops make them differ). */
@@ -149,10 +150,7 @@ export class FfmpegProgramEncoder implements ProgramEncoder {
     this.process.pipe(3).on('data', (chunk: Buffer) => {
       for (const jpeg of jpegs.push(chunk)) this.preview = jpeg;
     });
-    this.process.onProgress((p) => {
-      this.fps = p.fps;
-      this.speed = p.speed;
-    });
+    this.process.onProgress((p) => this.rate.push(p));
     this.process.onExit((exit) => this.onExit(exit));
     this.audioProcess.onExit((exit) => this.onExit(exit));
   }
@@ -191,7 +189,8 @@ export class FfmpegProgramEncoder implements ProgramEncoder {
   }
 
   stats(): EncoderStats {
-    return { state: this.state, fps: this.fps, speed: this.speed, droppedFrames: this.dropped, lastError: this.lastError };
+    const now = this.state === 'running' ? this.rate.current() : null;
+    return { state: this.state, fps: now?.fps ?? null, speed: now?.speed ?? null, droppedFrames: this.dropped, lastError: this.lastError };
   }
 
   async dispose(): Promise<void> {
