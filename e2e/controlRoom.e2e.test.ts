@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import type { Browser, Locator, Page } from 'playwright-core';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../test/support/nginxRtmp';
 import { launchChromium } from './support/chromium';
@@ -24,6 +25,16 @@ const tile = (id: string): Locator => page.getByTestId(`tile-${id}`);
 const rehearsalRow = (): Locator => page.locator('li.output', { hasText: 'Rehearsal' });
 /** Evaluated in the page; a string because this tsconfig (Node) has no DOM types. */
 const inPage = (expression: string): Promise<unknown> => page.evaluate(expression);
+
+/** Mean brightness (0–255) of the picture the rehearsal ingest last decoded. */
+async function ingestBrightness(): Promise<number> {
+  const url = new URL('/preview/rehearsal.jpg', host?.url);
+  url.searchParams.set('token', token);
+  const response = await fetch(url);
+  if (response.status !== 200) return Number.NaN;
+  const stats = await sharp(Buffer.from(await response.arrayBuffer())).greyscale().stats();
+  return stats.channels[0].mean;
+}
 
 describe('control room', () => {
   beforeAll(async () => {
@@ -199,6 +210,8 @@ describe('control room', () => {
     await page.getByTestId('transition-duration').fill('500');
     await page.getByTestId('transition-duration').press('Enter');
     await page.keyboard.press('Escape');
+    // Earlier tests scrolled the multiview to tiles they added: show it from the top.
+    await inPage('document.querySelector(\'[data-testid="multiview"]\').scrollTop = 0');
     await page.waitForTimeout(2_000);
     await page.screenshot({ path: `${screenshots}/control-room.png` });
   });
@@ -218,6 +231,19 @@ describe('control room', () => {
     await expect
       .poll(() => inPage('Number(document.querySelector(\'[data-testid="rehearsal-received"] canvas\')?.dataset.frames ?? 0)'), { timeout: 15_000 })
       .toBeGreaterThan(0);
+  });
+
+  it('fades the programme to black and back (B, or the FTB button), as the ingest receives it', async () => {
+    const ftb = page.getByTestId('ftb-button');
+    expect(await ingestBrightness()).toBeGreaterThan(50);
+    await page.keyboard.press('b');
+    await attrOf(ftb, 'data-black', 'true');
+    await attrOf(ftb, 'data-fading', 'false', 10_000);
+    await expect.poll(ingestBrightness, { timeout: 15_000, interval: 250 }).toBeLessThan(20);
+    await ftb.click();
+    await attrOf(ftb, 'data-black', 'false');
+    await attrOf(ftb, 'data-fading', 'false', 10_000);
+    await expect.poll(ingestBrightness, { timeout: 15_000, interval: 250 }).toBeGreaterThan(50);
   });
 
   it('ends the broadcast', async () => {

@@ -11,6 +11,7 @@ const switcher: SwitcherState = {
   preview: 'b',
   transition: { kind: 'mix', durationMs: 500, dipColor: '#000000' },
   transitionProgress: null,
+  fadeToBlack: { black: false, progress: null },
   tally: { a: { program: true, preview: false }, b: { program: false, preview: true } },
   audio: { mode: 'follow', fixedSourceId: null },
   programLevelDb: [-120, -120],

@@ -20,8 +20,8 @@ function isTyping(target: EventTarget | null): boolean {
 }
 
 /**
- * The switcher keyboard: 1–9 preview, Shift+1–9 cut, Space/Enter CUT, A AUTO, F1/F2
- * mix/dip, Esc leaves a field. `event.code` (Digit1…) because Shift+1 is "!" in `key`.
+ * The switcher keyboard: 1–9 preview, Shift+1–9 cut, Space/Enter CUT, A AUTO, B fade
+ * to black (and back), F1/F2 mix/dip, Esc leaves a field. `event.code` (Digit1…) because Shift+1 is "!" in `key`.
  */
 export function useHotkeys(options: Options): void {
   // The listener is installed once; it reads the latest inputs through the ref.
@@ -47,6 +47,8 @@ export function useHotkeys(options: Options): void {
         action = () => api.switcher.cut({});
       } else if (e.key === 'a' || e.key === 'A') {
         action = () => api.switcher.auto({});
+      } else if (e.key === 'b' || e.key === 'B') {
+        action = () => api.switcher.fadeToBlack({});
       } else if ((e.key === 'F1' || e.key === 'F2') && transition) {
         const kind = e.key === 'F1' ? 'mix' : 'dip';
         action = () => api.switcher.setTransition({ ...transition, kind });

@@ -100,6 +100,8 @@ export const requestSchemas = {
   'switcher:preview': z.object({ input: id }),
   'switcher:cut': z.object({ input: id.optional() }),
   'switcher:auto': z.object({}).strict(),
+  /** Fade programme to black, or back up, over the transition's duration. */
+  'switcher:fadeToBlack': z.object({}).strict(),
   'switcher:setTransition': transitionSchema,
   'audio:setMode': z.object({ mode: z.enum(['follow', 'fixed']), sourceId: id.optional() }),
   'canvas:set': canvasSchema,
@@ -209,6 +211,7 @@ export interface RequestResults {
   /** frame: the programme frame number on which the cut is on air. */
   'switcher:cut': { frame: number };
   'switcher:auto': { startFrame: number; endFrame: number };
+  'switcher:fadeToBlack': { toBlack: boolean; startFrame: number; endFrame: number };
   'switcher:setTransition': { ok: true };
   'audio:setMode': { ok: true };
   'canvas:set': CanvasSettings;

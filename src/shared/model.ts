@@ -102,6 +102,11 @@ export interface SwitcherState {
   readonly transition: TransitionSettings;
   /** 0..1 while an AUTO transition runs, else null. */
   readonly transitionProgress: number | null;
+  /**
+   * Fade to black, the last stage of programme: `black` while programme is black or
+   * fading to it; `progress` 0..1 while a fade (down or up) runs, else null.
+   */
+  readonly fadeToBlack: { readonly black: boolean; readonly progress: number | null };
   /** Per source id. A scene on air puts all of its sources on programme tally. */
   readonly tally: Readonly<Record<string, Tally>>;
   readonly audio: AudioSettings;

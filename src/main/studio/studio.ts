@@ -211,6 +211,7 @@ export class Studio {
       preview: sw.preview,
       transition: sw.transition,
       transitionProgress: sw.transitionProgress(frame),
+      fadeToBlack: sw.fadeToBlackState(frame),
       tally: sw.tally(),
       audio: sw.audio,
       programLevelDb: [peak, peak],

@@ -89,6 +89,7 @@ export function createRequestHandlers(studio: Studio): RequestHandlers {
       const t = sw().auto(clock().upcomingFrame, studio.config.canvas.fps);
       return { startFrame: t.startFrame, endFrame: t.endFrame };
     },
+    'switcher:fadeToBlack': () => sw().fadeToBlack(clock().upcomingFrame, studio.config.canvas.fps),
     'switcher:setTransition': (transition) => {
       sw().setTransition(transition);
       studio.updateShow((s) => ({ ...s, transition }));

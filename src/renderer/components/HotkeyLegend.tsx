@@ -3,6 +3,7 @@ const keys: readonly [string, string][] = [
   ['⇧1–9', 'cut'],
   ['Space/↵', 'CUT'],
   ['A', 'AUTO'],
+  ['B', 'fade to black'],
   ['F1/F2', 'mix/dip'],
   ['T', 'take next'],
   ['⇧T', 'take previous'],

@@ -2,11 +2,12 @@ import { useEffect, useState } from 'react';
 import type { TransitionKind } from '../../shared/model';
 import { useStudio } from '../studioContext';
 
-/** CUT, AUTO and the transition they use; sits between the two monitors. */
+/** CUT, AUTO, the transition they use and fade to black; sits between the two monitors. */
 export function TransitionControls() {
   const { api, view, report } = useStudio();
   const transition = view.snapshot?.switcher.transition;
   const progress = view.snapshot?.switcher.transitionProgress ?? null;
+  const ftb = view.snapshot?.switcher.fadeToBlack ?? { black: false, progress: null };
   const durationMs = transition?.durationMs;
   const [duration, setDuration] = useState(String(durationMs ?? 1000));
 
@@ -71,6 +72,17 @@ export function TransitionControls() {
         />
         <span>ms</span>
       </label>
+      <button
+        className={`btn btn--ftb${ftb.progress !== null ? ' btn--running' : ftb.black ? ' btn--ftb-on' : ''}`}
+        data-testid="ftb-button"
+        data-black={ftb.black}
+        data-fading={ftb.progress !== null}
+        aria-pressed={ftb.black}
+        title={ftb.black ? 'Programme is black: press to fade back up (B)' : 'Fade programme to black, sound too (B)'}
+        onClick={() => api.switcher.fadeToBlack({}).catch(report)}
+      >
+        FTB
+      </button>
     </div>
   );
 }

@@ -3,8 +3,10 @@
 // requested between frames N-1 and N is on air from frame N exactly. On-air graphics
 // are keyed over everything (layouts and transitions included), in named slots whose
 // changes land on the frame asked for, so a take changes camera and card together.
+// Fade to black comes last, over everything.
 import type { AudioSettings, LayoutKind, Tally, TransitionSettings } from '../../../shared/model';
 import { mixPcm } from './audioOps';
+import { FadeToBlack } from './fadeToBlack';
 import { blend, frameSize, pictureInPicture, sideBySide, solidFrame, type FrameGeometry } from './frameOps';
 import { isOverlaySlot, OverlayLayer, type OverlaySlot } from './overlayLayer';
 import { isYuvaOverlay, prepareOverlay, type OverlayImage, type YuvaOverlay } from './overlays';
@@ -58,6 +60,7 @@ export class Switcher {
   private readonly levels = new Map<string, number>();
   private programPeak = -120;
   private readonly overlays: OverlayLayer;
+  private readonly ftb = new FadeToBlack();
   private readonly overlayListeners = new Set<(frame: number, visible: readonly OverlaySlot[]) => void>();
 
   constructor(
@@ -151,6 +154,22 @@ export class Switcher {
     return this.active;
   }
 
+  /**
+   * Fade to black from `frame`, or back up from it, over the transition's duration;
+   * pressed during a fade, it turns round. Calls onBusChange as it starts and ends.
+   */
+  fadeToBlack(frame: number, fps: number): { toBlack: boolean; startFrame: number; endFrame: number } {
+    const frames = Math.max(1, Math.round((this.transitionSettings.durationMs * fps) / 1000));
+    const fade = this.ftb.toggle(frame, frames);
+    this.onBusChange(frame);
+    return fade;
+  }
+
+  /** Whether programme is at or fading to black on `frame`, and the fade's progress. */
+  fadeToBlackState(frame: number): { black: boolean; progress: number | null } {
+    return { black: this.ftb.towardBlack, progress: this.ftb.progress(frame) };
+  }
+
   setTransition(settings: TransitionSettings): void {
     this.transitionSettings = settings;
   }
@@ -231,6 +250,7 @@ export class Switcher {
    */
   render(frame: number, dueAt?: number): ProgramOutput {
     this.finishTransitionIfDue(frame);
+    if (this.ftb.finishIfDue(frame)) this.onBusChange(frame);
     if (this.overlays.advance(frame)) {
       const visible = this.overlays.visibleOn();
       for (const cb of this.overlayListeners) cb(frame, visible);
@@ -259,8 +279,8 @@ export class Switcher {
       video = this.renderInput(this.programId, dueAt);
       audio = this.audioFor(this.programId, null, 0, audioBySource);
     }
+    ({ video, audio } = this.ftb.apply(frame, this.overlays.compose(video), audio, this.black));
     this.programPeak = peakOf(audio);
-    video = this.overlays.compose(video);
     return { video, audio, programPeakDb: this.programPeak };
   }
 
