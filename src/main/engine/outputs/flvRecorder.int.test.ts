@@ -1,6 +1,6 @@
 // FlvRecorder fed by real encoder output; the file is judged by ffprobe decoding it,
 // its timeline by the independent verifier (probeMetadata) and its chapters by ffprobe.
-import { mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -195,4 +195,19 @@ describe('FlvRecorder timeline', () => {
     expect(timeline.messages.filter((m) => m.source === 'cuepoint').map((m) => [m.frameIndex, m.ptsMs])).toEqual(sidecar.entries.map((e) => [Math.round(e.ptsMs / FRAME_MS), e.ptsMs]));
     expect(result!.chapters.map((c) => [c.title, c.startMs])).toEqual([['SKU-1 — Product 1', 0], ['SKU-2 — Product 2', sidecar.entries[1]!.ptsMs]]);
   }, 60_000);
+
+  it('finishes a short show\'s chaptered copy when the studio quits right after it, unless told not to wait', async () => {
+    for (const [graceMs, expected] of [[undefined, 'written'], [0, 'cancelled']] as const) {
+      const folder = tempDir();
+      const show = await recordShow({ folder, frames: 60, steps: [{ offset: 10, message: product(1) }], cleanup: (fn) => cleanups.push(fn) });
+      // Quit with the recording running: no stop() first, as on Ctrl-C during a show.
+      await show.recorder.dispose(graceMs);
+      const result = await show.recorder.whenFinished();
+      expect(result?.mkv).toBe(expected);
+      const mkv = show.flvFile.replace(/\.flv$/, '.mkv');
+      expect(existsSync(mkv)).toBe(expected === 'written');
+      if (expected === 'written') expect((await probeChapters(mkv)).map((c) => c.tags.title)).toEqual(['SKU-1 — Product 1']);
+    }
+  }, 60_000);
 });
+

@@ -32,6 +32,9 @@ import type { OutputState, OutputStats } from './outputStats';
 import { finalizeRecording, type FinalizeOutcome, type FinalizeRecordingResult } from './recording/finalizeRecording';
 import { SidecarWriter, sidecarPathFor } from './recording/recordingSidecar';
 
+/** How long quitting waits for a chaptered copy under way (inside the studio's 3 s for outputs). */
+const FINISH_ON_QUIT_MS = 2000;
+
 export interface FlvRecorderOptions {
   /** The recorder's name as the operator sees it ("Programme recording"). */
   readonly name: string;
@@ -205,9 +208,19 @@ export class FlvRecorder implements EncodedStreamSink {
     if (this.file && this.options.chapters !== false) this.finish(this.file);
   }
 
-  /** Stops recording and cancels a chapters remux in progress (it is redone at the next start). */
-  async dispose(): Promise<void> {
+  /**
+   * Stops recording. A chaptered copy under way gets `graceMs` to finish (a short
+   * show's takes about a second), then it is cancelled and redone at the next start.
+   */
+  async dispose(graceMs = FINISH_ON_QUIT_MS): Promise<void> {
     await this.stop();
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, graceMs);
+      void this.finishing.then(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
     this.disposed.abort();
     await this.finishing;
   }
