@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { benchShow, benchStudio } from '../../../bench/support';
 import { stopsAfterEach } from '../../../test/support/cleanups';
 import { waitUntil } from '../../../test/support/nginxRtmp';
+import { isAlive } from '../../../test/support/processTree';
 import type { Studio } from './studio';
 
 const cleanups = stopsAfterEach();
@@ -55,4 +56,25 @@ describe('health figures', () => {
     expect(studio.snapshot().health.droppedFrames).toBeLessThan(before);
     await studio.request('output:stop', { id });
   }, 60_000);
+
+  it('moves to a new encoder when the one running hangs, and ENC shows it back at speed', async () => {
+    const { studio } = await benchStudio(benchShow({ width: 320, height: 180, fps: 30 }));
+    cleanups.push(() => studio.dispose());
+    await waitUntil(() => (studio.snapshot().health.encoderSpeed ?? 0) > 0.9, 20_000, 'the encoder at speed');
+    const hung = studio.pipeline.encoder.pid!;
+    process.kill(hung, 'SIGSTOP');
+    cleanups.push(async () => {
+      try {
+        process.kill(hung, 'SIGCONT');
+      } catch {
+        // Gone: the studio killed it, as it should.
+      }
+    });
+    await waitUntil(() => studio.pipeline.encoder.pid !== hung, 10_000, 'a new encoder');
+    expect(studio.logEntriesCopy().some((e) => e.level === 'error' && /^encoder x264 hung: no picture for \d s while fed frames; moving to the next encoder$/.test(e.message))).toBe(true);
+    await waitUntil(() => (studio.snapshot().health.encoderSpeed ?? 0) > 0.9, 10_000, 'the new encoder at speed');
+    // The hung process is ended, not left behind.
+    await waitUntil(() => !isAlive(hung), 6000, 'the hung encoder gone');
+  }, 60_000);
 });
+

@@ -45,6 +45,8 @@ async function recordThroughStage(video: VideoEncoderChoice): Promise<{ encoder:
   cleanup.push(async () => {
     await recorder.stop();
     await encoder.dispose();
+    // The recorder writes the chapters file after stopping: let it, then remove the folder.
+    await recorder.whenFinished();
     rmSync(dir, { recursive: true, force: true });
   });
   recorder.start();
@@ -129,6 +131,25 @@ describe('FfmpegProgramEncoder', () => {
     expect(fps!).toBeGreaterThan(0.8 * fedFps);
     expect(speed!).toBeGreaterThan(0.8 * (fedFps / canvas.fps));
     expect(speed!).toBeLessThan(1.2);
+  }, 30_000);
+
+  it('fails an encoder that is fed but gives nothing back (hung), so the studio can move on', async () => {
+    const encoder = new FfmpegProgramEncoder({ canvas, settings, ffmpegPath: 'ffmpeg', logger: createMemoryLogger() });
+    cleanup.push(() => encoder.dispose());
+    const failures: string[] = [];
+    encoder.onFailure((reason) => failures.push(reason));
+    encoder.start();
+    await feed(encoder, 30, 0);
+    expect(failures).toEqual([]);
+    // A hung encoder: its process is there, but takes and gives nothing.
+    process.kill(encoder.pid!, 'SIGSTOP');
+    const stoppedAt = Date.now();
+    let frame = 30;
+    while (!failures.length && Date.now() - stoppedAt < 8000) await feed(encoder, 3, (frame += 3));
+    expect(failures).toHaveLength(1);
+    expect(failures[0]).toMatch(/^encoder x264 hung: no picture for [45] s while fed frames$/);
+    expect(Date.now() - stoppedAt).toBeGreaterThanOrEqual(4000);
+    expect(encoder.stats().state).toBe('failed');
   }, 30_000);
 });
 

@@ -21,6 +21,14 @@ const VIDEO_PATHS: Readonly<Record<VideoCodec, { container: VideoContainer; pars
   av1: { container: 'ivf', parser: ivfAv1Parser },
 };
 
+/**
+ * An encoder fed frames that gives none back for this long is hung (a GPU driver that
+ * stopped answering, a wedged process): it is failed, so the studio moves to the next
+ * encoder, as when one exits. Before its first frame it gets longer (hardware set-up).
+ */
+const HUNG_AFTER_MS = 4000;
+const HUNG_BEFORE_FIRST_FRAME_MS = 15_000;
+
 /** How many written frames we remember the programme number of (~30 s at 30 fps). */
 const FRAME_MAP_SIZE = 1024;
 
@@ -89,6 +97,11 @@ export class FfmpegProgramEncoder implements ProgramEncoder {
   /** Programme frame number of the first frame given to this encoder. */
   private firstProgramFrame: number | null = null;
   private readonly maxBacklogBytes: number;
+  private startedAt = 0;
+  /** When the encoder last gave back a coded picture, and when it was last offered a frame. */
+  private lastVideoOutAt: number | null = null;
+  private lastOfferedAt = 0;
+  private hungCheck: NodeJS.Timeout | null = null;
 
   constructor(private readonly options: ProgramEncoderOptions) {
     this.video = options.video ?? {
@@ -128,6 +141,9 @@ export class FfmpegProgramEncoder implements ProgramEncoder {
   }
 
   start(): void {
+    this.startedAt = Date.now();
+    this.hungCheck = setInterval(() => this.checkHung(), 500);
+    this.hungCheck.unref();
     this.process.start();
     this.audioProcess.start();
     this.state = 'running';
@@ -157,6 +173,7 @@ export class FfmpegProgramEncoder implements ProgramEncoder {
 
   write(frame: number, video: Buffer, audio: Buffer): boolean {
     if (this.state !== 'running') return false;
+    this.lastOfferedAt = Date.now();
     const stdin = this.process.stdin;
     if (stdin.writableLength > this.maxBacklogBytes) {
       // Frames refused while ffmpeg is still starting up are not an overload.
@@ -195,6 +212,7 @@ export class FfmpegProgramEncoder implements ProgramEncoder {
 
   async dispose(): Promise<void> {
     if (this.state === 'running') this.state = 'stopped';
+    if (this.hungCheck) clearInterval(this.hungCheck);
     await Promise.all([this.process.stop({ graceMs: 1500 }), this.audioProcess.stop({ graceMs: 1500 })]);
     this.sinks.clear();
   }
@@ -216,6 +234,7 @@ export class FfmpegProgramEncoder implements ProgramEncoder {
       for (const sink of this.sinks) sink.onFrame(audio);
       return;
     }
+    this.lastVideoOutAt = Date.now();
     // Frame 0 is the first picture's time (0 today; robust to a muxer offset).
     this.videoOriginMs ??= frame.ptsMs;
     const index = Math.round(((frame.ptsMs - this.videoOriginMs) * this.options.canvas.fps) / 1000);
@@ -238,7 +257,22 @@ export class FfmpegProgramEncoder implements ProgramEncoder {
     this.fail(`encoder stopped unexpectedly: ${exit.reason ?? (exit.signal ? `killed (${exit.signal})` : `exit code ${exit.code}`)}`);
   }
 
+  /** Fails an encoder that is being fed but has given nothing back for too long. */
+  private checkHung(): void {
+    if (this.state !== 'running') return;
+    const now = Date.now();
+    // Not fed lately (the programme clock stopped): silence is not a hang.
+    if (now - this.lastOfferedAt > 1000) return;
+    const since = this.lastVideoOutAt ?? this.startedAt;
+    const limit = this.lastVideoOutAt === null ? HUNG_BEFORE_FIRST_FRAME_MS : HUNG_AFTER_MS;
+    if (now - since < limit) return;
+    const seconds = Math.round((now - since) / 1000);
+    const what = this.lastVideoOutAt === null ? `in its first ${seconds} s` : `for ${seconds} s`;
+    this.fail(`encoder ${this.video.label} hung: no picture ${what} while fed frames`);
+  }
+
   private fail(reason: string): void {
+    if (this.hungCheck) clearInterval(this.hungCheck);
     if (this.state === 'failed') return;
     this.state = 'failed';
     this.lastError = reason;
