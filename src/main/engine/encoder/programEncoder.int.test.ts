@@ -133,23 +133,28 @@ describe('FfmpegProgramEncoder', () => {
     expect(speed!).toBeLessThan(1.2);
   }, 30_000);
 
-  it('fails an encoder that is fed but gives nothing back (hung), so the studio can move on', async () => {
-    const encoder = new FfmpegProgramEncoder({ canvas, settings, ffmpegPath: 'ffmpeg', logger: createMemoryLogger() });
-    cleanup.push(() => encoder.dispose());
-    const failures: string[] = [];
-    encoder.onFailure((reason) => failures.push(reason));
-    encoder.start();
-    await feed(encoder, 30, 0);
-    expect(failures).toEqual([]);
-    // A hung encoder: its process is there, but takes and gives nothing.
-    process.kill(encoder.pid!, 'SIGSTOP');
-    const stoppedAt = Date.now();
-    let frame = 30;
-    while (!failures.length && Date.now() - stoppedAt < 8000) await feed(encoder, 3, (frame += 3));
-    expect(failures).toHaveLength(1);
-    expect(failures[0]).toMatch(/^encoder x264 hung: no picture for [45] s while fed frames$/);
-    expect(Date.now() - stoppedAt).toBeGreaterThanOrEqual(4000);
-    expect(encoder.stats().state).toBe('failed');
-  }, 30_000);
+  for (const [which, pidIndex, reason] of [
+    ['video', 0, /^encoder x264 hung: no picture for [45] s while fed frames$/],
+    ['audio', 1, /^audio encoder hung: no sound for [45] s while fed frames$/],
+  ] as const) {
+    it(`fails the stage when its ${which} encoder is fed but gives nothing back (hung), so the studio can move on`, async () => {
+      const encoder = new FfmpegProgramEncoder({ canvas, settings, ffmpegPath: 'ffmpeg', logger: createMemoryLogger() });
+      cleanup.push(() => encoder.dispose());
+      const failures: string[] = [];
+      encoder.onFailure((r) => failures.push(r));
+      encoder.start();
+      await feed(encoder, 30, 0);
+      expect(failures).toEqual([]);
+      // A hung encoder: its process is there, but takes and gives nothing.
+      process.kill(encoder.pids[pidIndex], 'SIGSTOP');
+      const stoppedAt = Date.now();
+      let frame = 30;
+      while (!failures.length && Date.now() - stoppedAt < 8000) await feed(encoder, 3, (frame += 3));
+      expect(failures).toHaveLength(1);
+      expect(failures[0]).toMatch(reason);
+      expect(Date.now() - stoppedAt).toBeGreaterThanOrEqual(4000);
+      expect(encoder.stats().state).toBe('failed');
+    }, 30_000);
+  }
 });
 

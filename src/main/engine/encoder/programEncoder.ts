@@ -98,8 +98,9 @@ export class FfmpegProgramEncoder implements ProgramEncoder {
   private firstProgramFrame: number | null = null;
   private readonly maxBacklogBytes: number;
   private startedAt = 0;
-  /** When the encoder last gave back a coded picture, and when it was last offered a frame. */
+  /** When the encoders last gave back a coded picture and sound, and when they were last fed. */
   private lastVideoOutAt: number | null = null;
+  private lastAudioOutAt: number | null = null;
   private lastOfferedAt = 0;
   private hungCheck: NodeJS.Timeout | null = null;
 
@@ -228,6 +229,7 @@ export class FfmpegProgramEncoder implements ProgramEncoder {
     // failure) so continues the same timeline, and the publisher keeps its connection.
     const offset = this.timelineOffsetMs();
     if (frame.type !== 'video') {
+      this.lastAudioOutAt = Date.now();
       // The audio output was shifted so AAC's priming starts at 0; undo it so audio
       // sits where it was sampled, against video that starts at 0.
       const audio = { ...frame, dtsMs: Math.round(frame.dtsMs - AAC_PRIMING_MS + offset) };
@@ -257,18 +259,24 @@ export class FfmpegProgramEncoder implements ProgramEncoder {
     this.fail(`encoder stopped unexpectedly: ${exit.reason ?? (exit.signal ? `killed (${exit.signal})` : `exit code ${exit.code}`)}`);
   }
 
-  /** Fails an encoder that is being fed but has given nothing back for too long. */
+  /** Fails the stage when one of its encoders is being fed but has given nothing back for too long. */
   private checkHung(): void {
     if (this.state !== 'running') return;
     const now = Date.now();
     // Not fed lately (the programme clock stopped): silence is not a hang.
     if (now - this.lastOfferedAt > 1000) return;
-    const since = this.lastVideoOutAt ?? this.startedAt;
-    const limit = this.lastVideoOutAt === null ? HUNG_BEFORE_FIRST_FRAME_MS : HUNG_AFTER_MS;
-    if (now - since < limit) return;
-    const seconds = Math.round((now - since) / 1000);
-    const what = this.lastVideoOutAt === null ? `in its first ${seconds} s` : `for ${seconds} s`;
-    this.fail(`encoder ${this.video.label} hung: no picture ${what} while fed frames`);
+    const outputs = [
+      { who: `encoder ${this.video.label}`, what: 'picture', lastAt: this.lastVideoOutAt },
+      { who: 'audio encoder', what: 'sound', lastAt: this.lastAudioOutAt },
+    ];
+    for (const { who, what, lastAt } of outputs) {
+      const since = lastAt ?? this.startedAt;
+      const limit = lastAt === null ? HUNG_BEFORE_FIRST_FRAME_MS : HUNG_AFTER_MS;
+      if (now - since < limit) continue;
+      const seconds = Math.round((now - since) / 1000);
+      const when = lastAt === null ? `in its first ${seconds} s` : `for ${seconds} s`;
+      return this.fail(`${who} hung: no ${what} ${when} while fed frames`);
+    }
   }
 
   private fail(reason: string): void {
