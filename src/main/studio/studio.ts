@@ -9,6 +9,7 @@ import { RundownState } from '../commerce/rundown/rundownState';
 import type { Logger } from '../engine/logger';
 import { RehearsalIngest, REHEARSAL_KEY } from '../engine/outputs/rehearsalIngest';
 import { ProgramPipeline } from '../engine/programPipeline';
+import { settlesWithin } from '../engine/settlesWithin';
 import { SwitcherError } from '../engine/switcher/switcher';
 import { MetadataStage } from '../engine/mux/metadataStage';
 import { CpuMonitor } from './cpuMonitor';
@@ -357,10 +358,10 @@ export class Studio {
     if (this.healthTimer) clearInterval(this.healthTimer);
     if (this.statePending) clearTimeout(this.statePending);
     this.encoderProbes.dispose();
-    await withDeadline(this.commerce.dispose(), 2000);
-    await withDeadline(this.outputs.dispose(), 3000);
-    await withDeadline(this.pipeline.dispose(), 5000);
-    await withDeadline(this.rehearsal?.dispose() ?? Promise.resolve(), 2000);
+    await settlesWithin(this.commerce.dispose(), 2000);
+    await settlesWithin(this.outputs.dispose(), 3000);
+    await settlesWithin(this.pipeline.dispose(), 5000);
+    await settlesWithin(this.rehearsal?.dispose() ?? Promise.resolve(), 2000);
     this.listeners.clear();
   }
 
@@ -403,8 +404,3 @@ export class Studio {
   }
 }
 
-async function withDeadline(promise: Promise<unknown>, ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  await Promise.race([promise.catch(() => undefined), new Promise((r) => (timer = setTimeout(r, ms)))]);
-  clearTimeout(timer);
-}

@@ -31,6 +31,7 @@ import { commerceCuePointBody } from './rtmp/cuePoint';
 import type { OutputState, OutputStats } from './outputStats';
 import { finalizeRecording, type FinalizeOutcome, type FinalizeRecordingResult } from './recording/finalizeRecording';
 import { SidecarWriter, sidecarPathFor } from './recording/recordingSidecar';
+import { settlesWithin } from '../settlesWithin';
 
 /** How long quitting waits for a chaptered copy under way (inside the studio's 3 s for outputs). */
 const FINISH_ON_QUIT_MS = 2000;
@@ -214,13 +215,7 @@ export class FlvRecorder implements EncodedStreamSink {
    */
   async dispose(graceMs = FINISH_ON_QUIT_MS): Promise<void> {
     await this.stop();
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, graceMs);
-      void this.finishing.then(() => {
-        clearTimeout(timer);
-        resolve();
-      });
-    });
+    await settlesWithin(this.finishing, graceMs);
     this.disposed.abort();
     await this.finishing;
   }

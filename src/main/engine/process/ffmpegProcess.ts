@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
 import type { Logger } from '../logger';
 import { redactUrls } from '../redact';
+import { settlesWithin } from '../settlesWithin';
 import { cleanLogLine, FfmpegOutputParser, firstErrorReason, type FfmpegLogLine, type FfmpegProgress } from './ffmpegOutput';
 
 export type ProcessState = 'idle' | 'running' | 'stopping' | 'exited';
@@ -205,14 +206,4 @@ export class FfmpegProcess {
 function subscribe<T>(set: Set<Listener<T>>, cb: Listener<T>): () => void {
   set.add(cb);
   return () => set.delete(cb);
-}
-
-function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => resolve(false), ms);
-    promise.then(() => {
-      clearTimeout(timer);
-      resolve(true);
-    });
-  });
 }
